@@ -1,0 +1,148 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { arrayParam, big, date, day, type Row, rows, str, strOrNull } from "../../db/values.js";
+import { type Actor, type Deps, newId } from "./deps.js";
+import { InvalidRequest, NotFound } from "./errors.js";
+import { appendJournal } from "./journal.js";
+import { spendRefusal } from "./movements.js";
+import { formatTargets } from "./resolve.js";
+import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
+import { insertUseRanges } from "./store.js";
+import { transitionLocked } from "./transition.js";
+
+export type ClaimType = "compensation" | "contribution";
+
+export type ClaimParams = Selection & {
+  beneficiary: { name: string; country: string };
+  claimType: ClaimType;
+  purpose: string;
+  period: { start: string; end: string };
+};
+
+export interface Claim {
+  id: string;
+  claimant: string;
+  claimantName: string;
+  beneficiary: { name: string; country: string };
+  claimType: ClaimType;
+  purpose: string;
+  period: { start: string; end: string };
+  serials: string[];
+  quantity: number;
+  hostCountries: string[];
+  txHash: string | null;
+  createdAt: string;
+  certificate: { hash: string; journalSeq: number };
+}
+
+/** Whether units may back a claim of this type: compensation needs authorization and a CA. */
+export function claimPolicy(
+  claimType: ClaimType,
+  u: { authorized: boolean; correspondingAdjustment: boolean },
+): string | undefined {
+  if (claimType === "compensation" && !(u.authorized && u.correspondingAdjustment)) {
+    return "compensation_requires_corresponding_adjustment";
+  }
+  return undefined;
+}
+
+/** `held(caller) → claimed(claim)`: terminal, recorded in segments and in the use table. */
+export async function createClaim(deps: Deps, actor: Actor, p: ClaimParams): Promise<Claim> {
+  if (p.period.start > p.period.end) {
+    throw new InvalidRequest([{ path: "period", message: `period starts (${p.period.start}) after it ends (${p.period.end})` }]);
+  }
+  const at = deps.clock();
+  const id = newId(deps, "clm");
+  const selection: Selection = "serials" in p ? { serials: p.serials } : { allocate: p.allocate };
+  await deps.db.transaction(async (tx) => {
+    const groups = await lockSelection(tx, selection, actor.id);
+    await transitionLocked(tx, groups, (u) => {
+      const refused = spendRefusal(u, actor.id) ?? claimPolicy(p.claimType, u);
+      return refused ? { refuse: refused } : { ok: { ...u, state: "claimed", claimId: id, holder: actor.id } };
+    });
+    await insertUseRanges(
+      tx,
+      groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
+      { claimId: id },
+    );
+    const quantity = quantityOfGroups(groups);
+    const details = {
+      claimId: id,
+      claimant: actor.id,
+      beneficiary: p.beneficiary,
+      claimType: p.claimType,
+      purpose: p.purpose,
+      period: p.period,
+      quantity,
+    };
+    const [entry] = await appendJournal(tx, [unitEntry(groups, { kind: "claim", actor: actor.id, at, details })]);
+    const hostCountries = [...new Set(groups.map((g) => g.hostCountry))].sort();
+    await tx.execute(sql`
+      INSERT INTO claims (id, claimant_id, beneficiary_name, beneficiary_country, claim_type, purpose, period_start,
+                          period_end, serials, quantity, host_countries, journal_seq, journal_hash, created_at)
+      VALUES (${id}, ${actor.id}, ${p.beneficiary.name}, ${p.beneficiary.country}, ${p.claimType}, ${p.purpose},
+              ${p.period.start}, ${p.period.end}, ${arrayParam(formatTargets(groups), "text")}, ${quantity},
+              ${arrayParam(hostCountries, "text")}, ${entry?.seq ?? 0n}, ${entry?.hash ?? ""}, ${at.toISOString()})`);
+  });
+  return getClaim(deps.db, id);
+}
+
+const CLAIM_COLUMNS = sql.raw(`c.*, c.journal_seq::text AS seq, c.quantity::text AS q, o.name AS claimant_name`);
+
+function claimFromRow(r: Row): Claim {
+  return {
+    id: str(r.id),
+    claimant: str(r.claimant_id),
+    claimantName: str(r.claimant_name),
+    beneficiary: { name: str(r.beneficiary_name), country: str(r.beneficiary_country) },
+    claimType: str(r.claim_type) as ClaimType,
+    purpose: str(r.purpose),
+    period: { start: day(r.period_start), end: day(r.period_end) },
+    serials: r.serials as string[],
+    quantity: Number(big(r.q)),
+    hostCountries: r.host_countries as string[],
+    txHash: strOrNull(r.tx_hash),
+    createdAt: date(r.created_at).toISOString(),
+    certificate: { hash: str(r.journal_hash), journalSeq: Number(big(r.seq)) },
+  };
+}
+
+export async function getClaim(db: Db, id: string): Promise<Claim> {
+  const [row] = await rows(
+    db,
+    sql`SELECT ${CLAIM_COLUMNS} FROM claims c JOIN organizations o ON o.id = c.claimant_id WHERE c.id = ${id}`,
+  );
+  if (!row) throw new NotFound("claim_not_found", `No claim ${id.slice(0, 64)}`);
+  return claimFromRow(row);
+}
+
+export interface ClaimFilter {
+  claimant?: string | undefined;
+  year?: number | undefined;
+  hostCountry?: string | undefined;
+  txHash?: string | undefined;
+}
+
+/** Newest first; the cursor is the last id seen (ids are time-ordered). */
+export async function listClaims(
+  db: Db,
+  f: ClaimFilter,
+  page: { limit: number; cursor?: string | undefined },
+): Promise<{ data: Claim[]; nextCursor: string | null }> {
+  const conditions = [sql`true`];
+  if (f.claimant) conditions.push(sql`c.claimant_id = ${f.claimant}`);
+  if (f.year !== undefined) {
+    conditions.push(sql`c.created_at >= make_timestamptz(${f.year}, 1, 1, 0, 0, 0, 'UTC')
+      AND c.created_at < make_timestamptz(${f.year + 1}, 1, 1, 0, 0, 0, 'UTC')`);
+  }
+  if (f.hostCountry) conditions.push(sql`${f.hostCountry} = ANY(c.host_countries)`);
+  if (f.txHash) conditions.push(sql`c.tx_hash = ${f.txHash.toLowerCase()}`);
+  if (page.cursor) conditions.push(sql`c.id < ${page.cursor}`);
+  const found = await rows(
+    db,
+    sql`SELECT ${CLAIM_COLUMNS} FROM claims c JOIN organizations o ON o.id = c.claimant_id
+        WHERE ${sql.join(conditions, sql` AND `)} ORDER BY c.id DESC LIMIT ${page.limit + 1}`,
+  );
+  const data = found.slice(0, page.limit).map(claimFromRow);
+  return { data, nextCursor: found.length > page.limit ? (data.at(-1)?.id ?? null) : null };
+}

@@ -1,0 +1,155 @@
+/**
+ * Domain failures. Each names what went wrong in the ledger's own terms; the HTTP layer maps
+ * `status` and `code` to problem+json in one place. A `LedgerInvariantViolation` is a bug, never
+ * a client's fault.
+ */
+export interface Conflict {
+  serials: string;
+  state: string;
+  holder?: string | null;
+  claimId?: string | null;
+  reportId?: string | null;
+  tokenId?: string | null;
+  reason?: string;
+}
+
+export interface ErrorDetail {
+  path: string;
+  message: string;
+  row?: number;
+  line?: number;
+}
+
+export class BaseError extends Error {
+  readonly shortMessage: string;
+  readonly details: string | undefined;
+  constructor(shortMessage: string, options: { details?: string; cause?: unknown } = {}) {
+    super(options.details ? `${shortMessage}: ${options.details}` : shortMessage, {
+      cause: options.cause,
+    });
+    this.name = new.target.name;
+    this.shortMessage = shortMessage;
+    this.details = options.details;
+  }
+}
+
+/** A refusal a client can act on: carries an HTTP-neutral status class and a stable code. */
+export abstract class LedgerError extends BaseError {
+  abstract readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 422 | 429 | 503;
+  abstract readonly code: string;
+  /** Extra members of the problem document. */
+  extensions(): Record<string, unknown> {
+    return {};
+  }
+}
+
+export class InvalidRequest extends LedgerError {
+  readonly status = 400;
+  readonly code = "invalid_request";
+  constructor(readonly errors: ErrorDetail[]) {
+    super("The request is invalid", { details: errors.map((e) => `${e.path}: ${e.message}`).join("; ") });
+  }
+  override extensions() {
+    return { errors: this.errors };
+  }
+}
+
+export class InvalidSerials extends LedgerError {
+  readonly status = 400;
+  readonly code = "invalid_request";
+  constructor(
+    readonly input: string,
+    readonly reason: string,
+    readonly path = "serials",
+  ) {
+    super("Malformed serial range", { details: `${JSON.stringify(input.slice(0, 120))}: ${reason}` });
+  }
+  override extensions() {
+    return { errors: [{ path: this.path, message: this.reason }] };
+  }
+}
+
+export class Unauthenticated extends LedgerError {
+  readonly status = 401;
+  readonly code = "unauthenticated";
+}
+
+export class Forbidden extends LedgerError {
+  readonly status = 403;
+  readonly code = "forbidden";
+}
+
+export class NotFound extends LedgerError {
+  readonly status = 404;
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The serials are well formed but do not lie inside one issuance. */
+export class SerialsNotFound extends LedgerError {
+  readonly status = 404;
+  readonly code = "serials_not_found";
+  constructor(readonly unknown: { path: string; serials: string; reason: string }[]) {
+    super("Unknown serials", { details: unknown.map((u) => `${u.serials}: ${u.reason}`).join("; ") });
+  }
+  override extensions() {
+    return { errors: this.unknown.map((u) => ({ path: u.path, message: u.reason, serials: u.serials })) };
+  }
+}
+
+export class Unprocessable extends LedgerError {
+  readonly status = 422;
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class AlreadyExists extends LedgerError {
+  readonly status = 409;
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Any refusal that names units: the conflicting parts are exactly the requested units at fault. */
+export class SerialsConflict extends LedgerError {
+  readonly status = 409;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly conflicts: Conflict[],
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message, { details: conflicts.map((c) => `${c.serials} (${c.state})`).join(", ") });
+  }
+  override extensions() {
+    return { conflicts: this.conflicts, ...this.extra };
+  }
+}
+
+export class PayloadTooLarge extends LedgerError {
+  readonly status = 413;
+  readonly code = "payload_too_large";
+}
+
+export class ServiceUnavailable extends LedgerError {
+  readonly status = 503;
+  readonly code = "service_unavailable";
+}
+
+/** Something that must hold does not: a bug. Logged loudly and answered 500. */
+export class LedgerInvariantViolation extends BaseError {}
+
+export function invariant(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new LedgerInvariantViolation(message);
+}

@@ -1,0 +1,379 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { arrayParam, big, date, day, type Row, rows, str } from "../../db/values.js";
+import type { Actor, Deps } from "./deps.js";
+import { type Conflict, type ErrorDetail, InvalidRequest, NotFound, SerialsConflict } from "./errors.js";
+import { appendJournal } from "./journal.js";
+import { isConstraintViolation } from "./pg-errors.js";
+import { intersect, type Range } from "./ranges.js";
+import { issuanceRef } from "./resolve.js";
+import { type Segment, UNIT_STATES, type UnitState } from "./segments.js";
+import { formatSerials, quantityOf } from "./serials.js";
+import { insertSegments, SEGMENT_COLUMNS, segmentFromRow } from "./store.js";
+
+export interface IssuanceParams {
+  projectRef: string;
+  registry: string;
+  vintage: number;
+  monitoringPeriod: { start: string; end: string };
+  serialStart: bigint;
+  serialEnd: bigint;
+}
+
+export interface IssuanceView {
+  id: string;
+  projectRef: string;
+  registry: string;
+  vintage: number;
+  hostCountry: string;
+  monitoringPeriod: { start: string; end: string };
+  serialStart: number;
+  serialEnd: number;
+  serials: string;
+  quantity: number;
+  createdAt: string;
+}
+
+export interface SegmentView {
+  serials: string;
+  quantity: number;
+  state: UnitState;
+  holder: string | null;
+  claimId: string | null;
+  reportId: string | null;
+  tokenId: string | null;
+  authorized: boolean;
+  correspondingAdjustment: boolean;
+}
+
+export interface IssuanceDetail extends IssuanceView {
+  totals: Record<UnitState, number>;
+  segments: SegmentView[];
+  segmentsNextCursor: string | null;
+}
+
+export function parseIssuanceId(id: string): bigint | undefined {
+  const m = /^iss_([1-9][0-9]{0,15})$/.exec(id);
+  return m?.[1] ? BigInt(m[1]) : undefined;
+}
+
+const ISSUANCE_COLUMNS = sql.raw(`i.id::text AS id, i.project_ref, i.registry, i.vintage, i.monitoring_start,
+  i.monitoring_end, lower(i.serials)::text AS lo, (upper(i.serials) - 1)::text AS hi, i.created_at, p.host_country`);
+
+function issuanceFromRow(r: Row): IssuanceView {
+  const start = big(r.lo);
+  const end = big(r.hi);
+  const ident = { registry: str(r.registry), project: str(r.project_ref), vintage: Number(r.vintage) };
+  return {
+    id: issuanceRef(big(r.id)),
+    projectRef: ident.project,
+    registry: ident.registry,
+    vintage: ident.vintage,
+    hostCountry: str(r.host_country),
+    monitoringPeriod: { start: day(r.monitoring_start), end: day(r.monitoring_end) },
+    serialStart: Number(start),
+    serialEnd: Number(end),
+    serials: formatSerials({ ...ident, start, end }),
+    quantity: Number(quantityOf({ start, end })),
+    createdAt: date(r.created_at).toISOString(),
+  };
+}
+
+export function segmentView(ident: { registry: string; project: string; vintage: number }, s: Segment): SegmentView {
+  return {
+    serials: formatSerials({ ...ident, start: s.start, end: s.end }),
+    quantity: Number(quantityOf(s)),
+    state: s.state,
+    holder: s.holder,
+    claimId: s.claimId,
+    reportId: s.reportId,
+    tokenId: s.tokenId,
+    authorized: s.authorized,
+    correspondingAdjustment: s.correspondingAdjustment,
+  };
+}
+
+export async function listIssuancesOfProject(db: Db, ref: string): Promise<IssuanceView[]> {
+  const found = await rows(
+    db,
+    sql`SELECT ${ISSUANCE_COLUMNS} FROM issuances i JOIN projects p ON p.ref = i.project_ref
+        WHERE i.project_ref = ${ref} ORDER BY i.id`,
+  );
+  return found.map(issuanceFromRow);
+}
+
+export async function getIssuance(
+  db: Db,
+  id: string,
+  page: { limit: number; cursor: bigint | undefined },
+): Promise<IssuanceDetail> {
+  const numeric = parseIssuanceId(id);
+  const [row] = numeric
+    ? await rows(
+        db,
+        sql`SELECT ${ISSUANCE_COLUMNS} FROM issuances i JOIN projects p ON p.ref = i.project_ref WHERE i.id = ${numeric}`,
+      )
+    : [];
+  if (!numeric || !row) throw new NotFound("issuance_not_found", `No issuance ${id}`);
+  const view = issuanceFromRow(row);
+  const after = page.cursor ?? 0n;
+  const segs = await rows(
+    db,
+    sql`SELECT ${SEGMENT_COLUMNS} FROM segments s WHERE s.issuance_id = ${numeric} AND lower(s.serials) > ${after}
+        ORDER BY lower(s.serials) LIMIT ${page.limit + 1}`,
+  );
+  const totals = Object.fromEntries(UNIT_STATES.map((s) => [s, 0])) as Record<UnitState, number>;
+  const sums = await rows(
+    db,
+    sql`SELECT state, sum(upper(serials) - lower(serials))::text AS q FROM segments WHERE issuance_id = ${numeric} GROUP BY state`,
+  );
+  for (const s of sums) totals[s.state as UnitState] = Number(s.q);
+  const ident = { registry: view.registry, project: view.projectRef, vintage: view.vintage };
+  const list = segs.slice(0, page.limit).map(segmentFromRow);
+  return {
+    ...view,
+    totals,
+    segments: list.map((s) => segmentView(ident, s)),
+    segmentsNextCursor: segs.length > page.limit ? String(list.at(-1)?.start) : null,
+  };
+}
+
+interface ExistingOverlap {
+  index: number;
+  issuanceId: bigint;
+  project: string;
+  vintage: number;
+  range: Range;
+}
+
+/** Existing issuances that overlap any of the proposed ones, with the overlapping units. */
+async function existingOverlaps(db: Db, proposed: readonly IssuanceParams[]): Promise<ExistingOverlap[]> {
+  const found = await rows(
+    db,
+    sql`SELECT r.ord::int AS ord, i.id::text AS id, i.project_ref, i.vintage,
+               lower(i.serials)::text AS lo, (upper(i.serials) - 1)::text AS hi
+        FROM unnest(${arrayParam(
+          proposed.map((p) => p.registry),
+          "text",
+        )}, ${arrayParam(
+          proposed.map((p) => p.serialStart),
+          "int8",
+        )}, ${arrayParam(
+          proposed.map((p) => p.serialEnd),
+          "int8",
+        )}) WITH ORDINALITY AS r(registry, s, e, ord)
+        JOIN issuances i ON i.registry = r.registry AND i.serials && int8range(r.s, r.e, '[]')
+        ORDER BY r.ord, lower(i.serials)`,
+  );
+  return found.map((r) => {
+    const p = proposed[Number(r.ord) - 1] as IssuanceParams;
+    const range = intersect({ start: big(r.lo), end: big(r.hi) }, { start: p.serialStart, end: p.serialEnd });
+    return {
+      index: Number(r.ord) - 1,
+      issuanceId: big(r.id),
+      project: str(r.project_ref),
+      vintage: Number(r.vintage),
+      range: range ?? { start: p.serialStart, end: p.serialEnd },
+    };
+  });
+}
+
+function overlapConflict(p: IssuanceParams, o: ExistingOverlap): Conflict & { issuanceId: string } {
+  return {
+    serials: formatSerials({ registry: p.registry, project: o.project, vintage: o.vintage, ...o.range }),
+    state: "issued",
+    issuanceId: issuanceRef(o.issuanceId),
+  };
+}
+
+function doubleIssuance(p: IssuanceParams, overlaps: ExistingOverlap[]): SerialsConflict {
+  return new SerialsConflict(
+    "double_issuance",
+    `Units of registry ${p.registry} are already issued`,
+    overlaps.map((o) => overlapConflict(p, o)),
+  );
+}
+
+/** Checks that do not need the database: one message per fault. */
+function rowFaults(p: IssuanceParams): string[] {
+  const faults: string[] = [];
+  if (p.serialStart > p.serialEnd) faults.push(`serialStart ${p.serialStart} is greater than serialEnd ${p.serialEnd}`);
+  if (p.monitoringPeriod.start > p.monitoringPeriod.end) {
+    faults.push(`monitoring period starts (${p.monitoringPeriod.start}) after it ends (${p.monitoringPeriod.end})`);
+  }
+  return faults;
+}
+
+async function missingProjects(db: Db, refs: readonly string[]): Promise<Set<string>> {
+  const unique = [...new Set(refs)];
+  const found = await rows(db, sql`SELECT ref FROM projects WHERE ref = ANY(${arrayParam(unique, "text")})`);
+  const present = new Set(found.map((r) => str(r.ref)));
+  return new Set(unique.filter((r) => !present.has(r)));
+}
+
+const BATCH = 5_000;
+
+/** Writes issuances that were checked, each with one `in_registry` segment and a genesis journal entry. */
+async function insertIssuances(
+  tx: Db,
+  actor: Actor,
+  at: Date,
+  list: readonly IssuanceParams[],
+): Promise<IssuanceView[]> {
+  const views: IssuanceView[] = [];
+  for (let offset = 0; offset < list.length; offset += BATCH) {
+    const batch = list.slice(offset, offset + BATCH);
+    const inserted = await rows(
+      tx,
+      sql`WITH ins AS (
+            INSERT INTO issuances (project_ref, registry, vintage, monitoring_start, monitoring_end, serials, created_by, created_at)
+            SELECT u.p, u.r, u.v, u.ms, u.me, int8range(u.s, u.e, '[]'), ${actor.id}, ${at.toISOString()}
+            FROM unnest(${arrayParam(
+              batch.map((p) => p.projectRef),
+              "text",
+            )}, ${arrayParam(
+              batch.map((p) => p.registry),
+              "text",
+            )}, ${arrayParam(
+              batch.map((p) => p.vintage),
+              "int4",
+            )}, ${arrayParam(
+              batch.map((p) => p.monitoringPeriod.start),
+              "date",
+            )}, ${arrayParam(
+              batch.map((p) => p.monitoringPeriod.end),
+              "date",
+            )}, ${arrayParam(
+              batch.map((p) => p.serialStart),
+              "int8",
+            )}, ${arrayParam(
+              batch.map((p) => p.serialEnd),
+              "int8",
+            )}) AS u(p, r, v, ms, me, s, e)
+            RETURNING *)
+          SELECT ${ISSUANCE_COLUMNS} FROM ins i JOIN projects p ON p.ref = i.project_ref`,
+    );
+    const byKey = new Map(inserted.map((r) => [`${str(r.registry)}:${big(r.lo)}`, r]));
+    const ordered = batch.map((p) => issuanceFromRow(byKey.get(`${p.registry}:${p.serialStart}`) ?? {}));
+    const ids = ordered.map((v) => BigInt(v.id.slice(4)));
+    await insertSegments(
+      tx,
+      ids,
+      batch.map((p) => ({
+        start: p.serialStart,
+        end: p.serialEnd,
+        state: "in_registry",
+        holder: null,
+        claimId: null,
+        reportId: null,
+        tokenId: null,
+        authorized: false,
+        correspondingAdjustment: false,
+      })),
+    );
+    await appendJournal(
+      tx,
+      ordered.map((v, k) => ({
+        chain: `iss:${ids[k]}`,
+        kind: "issuance.created",
+        actor: actor.id,
+        at,
+        serials: [v.serials],
+        details: {
+          issuanceId: v.id,
+          projectRef: v.projectRef,
+          registry: v.registry,
+          vintage: v.vintage,
+          monitoringPeriod: v.monitoringPeriod,
+          quantity: v.quantity,
+        },
+        ranges: [{ issuanceId: ids[k] as bigint, start: BigInt(v.serialStart), end: BigInt(v.serialEnd) }],
+      })),
+    );
+    views.push(...ordered);
+  }
+  return views;
+}
+
+export async function createIssuance(deps: Deps, actor: Actor, p: IssuanceParams): Promise<IssuanceView> {
+  const faults = rowFaults(p);
+  if (faults.length > 0) throw new InvalidRequest(faults.map((message) => ({ path: "body", message })));
+  if ((await missingProjects(deps.db, [p.projectRef])).size > 0) {
+    throw new NotFound("project_not_found", `No project with reference ${p.projectRef}`);
+  }
+  const before = await existingOverlaps(deps.db, [p]);
+  if (before.length > 0) throw doubleIssuance(p, before);
+  try {
+    const [view] = await deps.db.transaction((tx) => insertIssuances(tx, actor, deps.clock(), [p]));
+    return view as IssuanceView;
+  } catch (error) {
+    // A concurrent issuance won the race: the exclusion constraint refused this one.
+    if (isConstraintViolation(error, "issuances_no_overlap")) throw doubleIssuance(p, await existingOverlaps(deps.db, [p]));
+    throw error;
+  }
+}
+
+export interface ImportRow {
+  /** 1-based position among the data rows. */
+  row: number;
+  /** Line of the CSV file, where the rows came from one. */
+  line?: number | undefined;
+  params: IssuanceParams;
+}
+
+function where(r: ImportRow): Pick<ErrorDetail, "path"> & { row: number; line?: number } {
+  return r.line === undefined
+    ? { path: `issuances.${r.row - 1}`, row: r.row }
+    : { path: `line ${r.line}`, row: r.row, line: r.line };
+}
+
+/** All or nothing: every faulty row is reported, and none is written unless all are sound. */
+export async function importIssuances(deps: Deps, actor: Actor, list: readonly ImportRow[]): Promise<IssuanceView[]> {
+  const errors: ErrorDetail[] = [];
+  const missing = await missingProjects(
+    deps.db,
+    list.map((r) => r.params.projectRef),
+  );
+  for (const r of list) {
+    for (const message of rowFaults(r.params)) errors.push({ ...where(r), message });
+    if (missing.has(r.params.projectRef)) {
+      errors.push({ ...where(r), message: `no project with reference ${r.params.projectRef}` });
+    }
+  }
+  const sorted = [...list].sort((a, b) =>
+    a.params.registry !== b.params.registry
+      ? a.params.registry < b.params.registry
+        ? -1
+        : 1
+      : a.params.serialStart < b.params.serialStart
+        ? -1
+        : 1,
+  );
+  let reach: ImportRow | undefined;
+  for (const r of sorted) {
+    if (reach && reach.params.registry === r.params.registry && r.params.serialStart <= reach.params.serialEnd) {
+      errors.push({ ...where(r), message: `overlaps row ${reach.row} in registry ${r.params.registry}` });
+    }
+    if (!reach || reach.params.registry !== r.params.registry || r.params.serialEnd > reach.params.serialEnd) reach = r;
+  }
+  const params = list.map((r) => r.params);
+  for (const o of await existingOverlaps(deps.db, params)) {
+    const r = list[o.index] as ImportRow;
+    const c = overlapConflict(r.params, o);
+    errors.push({ ...where(r), message: `overlaps issuance ${c.issuanceId}: ${c.serials} already issued` });
+  }
+  if (errors.length > 0) {
+    throw new InvalidRequest(errors.sort((a, b) => Number(a.row ?? 0) - Number(b.row ?? 0)));
+  }
+  try {
+    return await deps.db.transaction((tx) => insertIssuances(tx, actor, deps.clock(), params));
+  } catch (error) {
+    if (isConstraintViolation(error, "issuances_no_overlap")) {
+      const conflicts = (await existingOverlaps(deps.db, params)).map((o) =>
+        overlapConflict(list[o.index]?.params as IssuanceParams, o),
+      );
+      throw new SerialsConflict("double_issuance", "Units of this import were issued concurrently", conflicts);
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,146 @@
+import { createHash } from "node:crypto";
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { arrayParam, big, rows, str } from "../../db/values.js";
+import { canonicalJson } from "./canonical-json.js";
+
+/**
+ * The append-only journal. Entries form one hash chain per subject (`iss:<id>` for units,
+ * `org:<id>`, `prj:<ref>`), so unrelated writes never wait on each other; a writer must hold the
+ * lock that serialises its chain (the issuance row, the organization row) when it appends.
+ */
+export const GENESIS_HASH = "0".repeat(64);
+
+export interface JournalRange {
+  issuanceId: bigint;
+  start: bigint;
+  end: bigint;
+}
+
+export interface JournalInput {
+  chain: string;
+  kind: string;
+  actor: string | null;
+  at: Date;
+  serials: string[];
+  details: Record<string, unknown>;
+  ranges: JournalRange[];
+}
+
+export interface JournalEntry {
+  seq: bigint;
+  chain: string;
+  at: Date;
+  kind: string;
+  actor: string | null;
+  serials: string[];
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
+
+export function entryHash(e: Omit<JournalEntry, "hash">): string {
+  const body = canonicalJson({
+    v: 1,
+    seq: e.seq,
+    chain: e.chain,
+    at: e.at,
+    kind: e.kind,
+    actor: e.actor,
+    serials: e.serials,
+    details: e.details,
+    prevHash: e.prevHash,
+  });
+  return createHash("sha256").update(body).digest("hex");
+}
+
+async function nextSeqs(db: Db, count: number): Promise<bigint[]> {
+  const result = await rows(
+    db,
+    sql`SELECT nextval(pg_get_serial_sequence('journal', 'seq'))::text AS seq FROM generate_series(1, ${count})`,
+  );
+  return result.map((r) => big(r.seq)).sort((a, b) => (a < b ? -1 : 1));
+}
+
+async function heads(db: Db, chains: string[]): Promise<Map<string, string>> {
+  const result = await rows(
+    db,
+    sql`SELECT DISTINCT ON (chain) chain, hash FROM journal
+        WHERE chain = ANY(${arrayParam(chains, "text")}) ORDER BY chain, seq DESC`,
+  );
+  return new Map(result.map((r) => [str(r.chain), str(r.hash)]));
+}
+
+/** Appends entries in order; entries on the same chain link to each other. */
+export async function appendJournal(db: Db, inputs: JournalInput[]): Promise<JournalEntry[]> {
+  if (inputs.length === 0) return [];
+  const seqs = await nextSeqs(db, inputs.length);
+  const last = await heads(db, [...new Set(inputs.map((i) => i.chain))]);
+  const entries: JournalEntry[] = inputs.map((input, i) => {
+    const prevHash = last.get(input.chain) ?? GENESIS_HASH;
+    const partial = {
+      seq: seqs[i] as bigint,
+      chain: input.chain,
+      at: input.at,
+      kind: input.kind,
+      actor: input.actor,
+      serials: input.serials,
+      details: input.details,
+      prevHash,
+    };
+    const entry = { ...partial, hash: entryHash(partial) };
+    last.set(input.chain, entry.hash);
+    return entry;
+  });
+  await db.execute(sql`
+    INSERT INTO journal (seq, chain, at, kind, actor, serials, details, prev_hash, hash)
+    SELECT u.seq, u.chain, u.at, u.kind, u.actor, ARRAY(SELECT jsonb_array_elements_text(u.serials)), u.details, u.prev, u.hash
+    FROM unnest(${arrayParam(
+      entries.map((e) => e.seq),
+      "int8",
+    )}, ${arrayParam(
+      entries.map((e) => e.chain),
+      "text",
+    )}, ${arrayParam(
+      entries.map((e) => e.at.toISOString()),
+      "timestamptz",
+    )}, ${arrayParam(
+      entries.map((e) => e.kind),
+      "text",
+    )}, ${arrayParam(
+      entries.map((e) => e.actor),
+      "text",
+    )}, ${arrayParam(
+      entries.map((e) => JSON.stringify(e.serials)),
+      "jsonb",
+    )}, ${arrayParam(
+      entries.map((e) => canonicalJson(e.details)),
+      "jsonb",
+    )}, ${arrayParam(
+      entries.map((e) => e.prevHash),
+      "text",
+    )}, ${arrayParam(
+      entries.map((e) => e.hash),
+      "text",
+    )}) AS u(seq, chain, at, kind, actor, serials, details, prev, hash)`);
+  const ranges = inputs.flatMap((input, i) => input.ranges.map((r) => ({ ...r, seq: (entries[i] as JournalEntry).seq })));
+  if (ranges.length > 0) {
+    await db.execute(sql`
+      INSERT INTO journal_ranges (seq, issuance_id, serials)
+      SELECT u.seq, u.iss, int8range(u.s, u.e, '[]')
+      FROM unnest(${arrayParam(
+        ranges.map((r) => r.seq),
+        "int8",
+      )}, ${arrayParam(
+        ranges.map((r) => r.issuanceId),
+        "int8",
+      )}, ${arrayParam(
+        ranges.map((r) => r.start),
+        "int8",
+      )}, ${arrayParam(
+        ranges.map((r) => r.end),
+        "int8",
+      )}) AS u(seq, iss, s, e)`);
+  }
+  return entries;
+}

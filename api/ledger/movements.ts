@@ -1,0 +1,164 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { arrayParam, rows, str } from "../../db/values.js";
+import { type Actor, type Deps, newId } from "./deps.js";
+import { NotFound, Unprocessable } from "./errors.js";
+import { appendJournal } from "./journal.js";
+import { formatTargets, type IssuanceTargets } from "./resolve.js";
+import type { Change } from "./segments.js";
+import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
+import { transitionLocked } from "./transition.js";
+
+/** Deposits, withdrawals and transfers: units changing hands without being used. */
+export interface Movement {
+  id: string;
+  kind: "deposit" | "withdrawal" | "transfer";
+  serials: string[];
+  quantity: number;
+  organizationId: string | null;
+  fromOrganizationId: string | null;
+  toOrganizationId: string | null;
+  registryReference: string | null;
+  journalSeq: number;
+  createdAt: string;
+}
+
+async function requireCompany(db: Db, id: string, field: string): Promise<void> {
+  const [org] = await rows(db, sql`SELECT role FROM organizations WHERE id = ${id}`);
+  if (!org) throw new NotFound("organization_not_found", `No organization ${id}`);
+  if (str(org.role) !== "company") {
+    throw new Unprocessable("invalid_holder", `${field} ${id} is not a company and cannot hold units`);
+  }
+}
+
+interface MovementSpec {
+  kind: Movement["kind"];
+  idPrefix: string;
+  selection: Selection;
+  /** Whose held units `allocate` draws from. */
+  allocateFrom: string;
+  from: string | null;
+  to: string | null;
+  registryReference: string | null;
+  change: Change;
+}
+
+async function move(deps: Deps, actor: Actor, spec: MovementSpec): Promise<Movement> {
+  const at = deps.clock();
+  const id = newId(deps, spec.idPrefix);
+  return deps.db.transaction(async (tx) => {
+    const groups: IssuanceTargets[] = await lockSelection(tx, spec.selection, spec.allocateFrom);
+    await transitionLocked(tx, groups, spec.change);
+    const quantity = quantityOfGroups(groups);
+    const details = {
+      id,
+      from: spec.from,
+      to: spec.to,
+      registryReference: spec.registryReference,
+      quantity,
+    };
+    const [entry] = await appendJournal(tx, [unitEntry(groups, { kind: spec.kind, actor: actor.id, at, details })]);
+    const serials = formatTargets(groups);
+    await tx.execute(sql`
+      INSERT INTO movements (id, kind, actor_id, from_organization_id, to_organization_id, registry_reference,
+                             serials, quantity, journal_seq, created_at)
+      VALUES (${id}, ${spec.kind}, ${actor.id}, ${spec.from}, ${spec.to}, ${spec.registryReference},
+              ${arrayParam(serials, "text")}, ${quantity}, ${entry?.seq ?? 0n}, ${at.toISOString()})`);
+    return {
+      id,
+      kind: spec.kind,
+      serials,
+      quantity,
+      organizationId: spec.to ?? spec.from,
+      fromOrganizationId: spec.from,
+      toOrganizationId: spec.to,
+      registryReference: spec.registryReference,
+      journalSeq: Number(entry?.seq ?? 0n),
+      createdAt: at.toISOString(),
+    };
+  });
+}
+
+export interface DepositParams {
+  serials: string[];
+  organizationId: string;
+  registryReference: string;
+}
+
+/** `in_registry → held(org)`, by a registry. */
+export async function deposit(deps: Deps, actor: Actor, p: DepositParams): Promise<Movement> {
+  await requireCompany(deps.db, p.organizationId, "organizationId");
+  return move(deps, actor, {
+    kind: "deposit",
+    idPrefix: "dep",
+    selection: { serials: p.serials },
+    allocateFrom: p.organizationId,
+    from: null,
+    to: p.organizationId,
+    registryReference: p.registryReference,
+    change: (u) =>
+      u.state === "in_registry" ? { ok: { ...u, state: "held", holder: p.organizationId } } : { refuse: refuseNotInRegistry(u.state) },
+  });
+}
+
+function refuseNotInRegistry(state: string): string {
+  if (state === "claimed") return "serials_already_claimed";
+  if (state === "government_used") return "serials_government_used";
+  if (state === "tokenized") return "serials_tokenized";
+  return "serials_not_in_registry";
+}
+
+/** Why a unit cannot be spent by `holder`, or undefined when it can. */
+export function spendRefusal(u: { state: string; holder: string | null }, holder: string | null): string | undefined {
+  if (u.state === "claimed") return "serials_already_claimed";
+  if (u.state === "government_used") return "serials_government_used";
+  if (u.state === "tokenized") return "serials_tokenized";
+  if (u.state !== "held" || (holder !== null && u.holder !== holder)) return "serials_not_held";
+  return undefined;
+}
+
+export interface WithdrawalParams {
+  serials: string[];
+  registryReference: string;
+}
+
+/** `held → in_registry`, by a registry (any holder) or by the holder itself. */
+export async function withdraw(deps: Deps, actor: Actor, p: WithdrawalParams): Promise<Movement> {
+  const holder = actor.role === "registry" ? null : actor.id;
+  return move(deps, actor, {
+    kind: "withdrawal",
+    idPrefix: "wdr",
+    selection: { serials: p.serials },
+    allocateFrom: actor.id,
+    from: holder,
+    to: null,
+    registryReference: p.registryReference,
+    change: (u) => {
+      const refused = spendRefusal(u, holder);
+      return refused ? { refuse: refused } : { ok: { ...u, state: "in_registry", holder: null } };
+    },
+  });
+}
+
+export type TransferParams = Selection & { toOrganizationId: string };
+
+/** `held(caller) → held(recipient)`. */
+export async function transfer(deps: Deps, actor: Actor, p: TransferParams): Promise<Movement> {
+  if (p.toOrganizationId === actor.id) {
+    throw new Unprocessable("invalid_recipient", "A transfer to the caller itself changes nothing");
+  }
+  await requireCompany(deps.db, p.toOrganizationId, "toOrganizationId");
+  return move(deps, actor, {
+    kind: "transfer",
+    idPrefix: "trf",
+    selection: "serials" in p ? { serials: p.serials } : { allocate: p.allocate },
+    allocateFrom: actor.id,
+    from: actor.id,
+    to: p.toOrganizationId,
+    registryReference: null,
+    change: (u) => {
+      const refused = spendRefusal(u, actor.id);
+      return refused ? { refuse: refused } : { ok: { ...u, holder: p.toOrganizationId } };
+    },
+  });
+}

@@ -1,0 +1,58 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { big, date, rows, str, strOrNull } from "../../db/values.js";
+import { InvalidSerials, SerialsNotFound } from "./errors.js";
+import { resolveEach } from "./resolve.js";
+import { formatSerials } from "./serials.js";
+
+export interface ProvenanceEvent {
+  seq: number;
+  at: string;
+  kind: string;
+  serials: string[];
+  actor: string | null;
+  details: Record<string, unknown>;
+  chain: string;
+  hash: string;
+  prevHash: string;
+}
+
+/** Every journal entry that touched any unit of the range, oldest first. */
+export async function provenanceOf(
+  db: Db,
+  input: string,
+  page: { limit: number; cursor?: bigint | undefined },
+): Promise<{ serials: string; events: ProvenanceEvent[]; nextCursor: string | null }> {
+  const [r] = await resolveEach(db, [input]);
+  if (!r || "error" in r) {
+    if (r?.status === 404) throw new SerialsNotFound([{ path: "serials", serials: input, reason: r.error }]);
+    throw new InvalidSerials(input, r?.error ?? "invalid serials");
+  }
+  const range = r.ok;
+  const found = await rows(
+    db,
+    sql`SELECT j.seq::text AS seq, j.at, j.kind, j.serials, j.actor, j.details, j.chain, j.hash, j.prev_hash
+        FROM journal j
+        WHERE j.seq IN (SELECT jr.seq FROM journal_ranges jr
+                        WHERE jr.issuance_id = ${range.issuanceId}
+                          AND jr.serials && int8range(${range.start}, ${range.end}, '[]'))
+          AND j.seq > ${page.cursor ?? 0n}
+        ORDER BY j.seq LIMIT ${page.limit + 1}`,
+  );
+  const events = found.slice(0, page.limit).map((e) => ({
+    seq: Number(big(e.seq)),
+    at: date(e.at).toISOString(),
+    kind: str(e.kind),
+    serials: e.serials as string[],
+    actor: strOrNull(e.actor),
+    details: (typeof e.details === "string" ? JSON.parse(e.details) : e.details) as Record<string, unknown>,
+    chain: str(e.chain),
+    hash: str(e.hash),
+    prevHash: str(e.prev_hash),
+  }));
+  return {
+    serials: formatSerials(range),
+    events,
+    nextCursor: found.length > page.limit ? String(events.at(-1)?.seq) : null,
+  };
+}

@@ -1,0 +1,100 @@
+import { sql } from "drizzle-orm";
+import { arrayParam } from "../../db/values.js";
+import { type Actor, type Deps, newId } from "./deps.js";
+import { Forbidden } from "./errors.js";
+import { appendJournal } from "./journal.js";
+import { formatTargets, type IssuanceTargets } from "./resolve.js";
+import type { Change } from "./segments.js";
+import { lockSelection, quantityOfGroups, unitEntry } from "./selection.js";
+import { insertUseRanges } from "./store.js";
+import { transitionLocked } from "./transition.js";
+
+export type ReportKind = "ndc_use" | "authorization" | "corresponding_adjustment";
+
+export interface ReportParams {
+  kind: ReportKind;
+  year: number;
+  serials: string[];
+  reference: string;
+}
+
+export interface GovernmentReport {
+  id: string;
+  party: string;
+  kind: ReportKind;
+  year: number;
+  serials: string[];
+  quantity: number;
+  reference: string;
+  journalSeq: number;
+  createdAt: string;
+}
+
+/** JCM is bilateral: Japan and the host country are the parties of every project. */
+export const JCM_ACQUIRING_PARTY = "JP";
+
+function partyMayReport(kind: ReportKind, party: string, g: IssuanceTargets): boolean {
+  if (kind === "corresponding_adjustment") return party === g.hostCountry;
+  return party === g.hostCountry || party === JCM_ACQUIRING_PARTY;
+}
+
+function changeFor(kind: ReportKind, reportId: string): Change {
+  switch (kind) {
+    case "ndc_use":
+      return (u) => {
+        if (u.state === "in_registry") return { ok: { ...u, state: "government_used", reportId } };
+        return { refuse: u.state === "government_used" ? "serials_government_used" : "serials_in_voluntary_use" };
+      };
+    case "authorization":
+      return (u) => ({ ok: { ...u, authorized: true } });
+    case "corresponding_adjustment":
+      return (u) => ({ ok: { ...u, correspondingAdjustment: true } });
+  }
+}
+
+/** A government's report on units: NDC use (terminal), or an attribute that decides claim types. */
+export async function createGovernmentReport(deps: Deps, actor: Actor, p: ReportParams): Promise<GovernmentReport> {
+  const party = actor.country;
+  if (!party) throw new Forbidden("A government organization needs a country to report as a party");
+  const at = deps.clock();
+  const id = newId(deps, "rpt");
+  return deps.db.transaction(async (tx) => {
+    const groups = await lockSelection(tx, { serials: p.serials }, actor.id);
+    const foreign = groups.filter((g) => !partyMayReport(p.kind, party, g));
+    if (foreign.length > 0) {
+      const who = p.kind === "corresponding_adjustment" ? "the host country" : "Japan or the host country";
+      throw new Forbidden(
+        `Only ${who} may report ${p.kind} on units of ${[...new Set(foreign.map((g) => g.project))].join(", ")}; ${party} is not`,
+      );
+    }
+    await transitionLocked(tx, groups, changeFor(p.kind, id));
+    if (p.kind === "ndc_use") {
+      await insertUseRanges(
+        tx,
+        groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
+        { reportId: id },
+      );
+    }
+    const quantity = quantityOfGroups(groups);
+    const details = { reportId: id, party, kind: p.kind, year: p.year, reference: p.reference, quantity };
+    const [entry] = await appendJournal(tx, [
+      unitEntry(groups, { kind: `government_report.${p.kind}`, actor: actor.id, at, details }),
+    ]);
+    const serials = formatTargets(groups);
+    await tx.execute(sql`
+      INSERT INTO government_reports (id, organization_id, party, kind, year, reference, serials, quantity, journal_seq, created_at)
+      VALUES (${id}, ${actor.id}, ${party}, ${p.kind}, ${p.year}, ${p.reference}, ${arrayParam(serials, "text")},
+              ${quantity}, ${entry?.seq ?? 0n}, ${at.toISOString()})`);
+    return {
+      id,
+      party,
+      kind: p.kind,
+      year: p.year,
+      serials,
+      quantity,
+      reference: p.reference,
+      journalSeq: Number(entry?.seq ?? 0n),
+      createdAt: at.toISOString(),
+    };
+  });
+}

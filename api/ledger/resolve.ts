@@ -1,0 +1,171 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { arrayParam, big, rows, str } from "../../db/values.js";
+import { InvalidRequest, SerialsNotFound } from "./errors.js";
+import { type Range, normalize, overlaps } from "./ranges.js";
+import { formatSerials, type SerialRange, tryParseSerials } from "./serials.js";
+
+/** One requested serial range, placed inside the issuance that holds it. */
+export interface ResolvedRange extends SerialRange {
+  index: number;
+  issuanceId: bigint;
+  hostCountry: string;
+}
+
+interface IssuanceHit {
+  id: bigint;
+  projectRef: string;
+  vintage: number;
+  start: bigint;
+  end: bigint;
+  hostCountry: string;
+}
+
+export function issuanceRef(id: bigint): string {
+  return `iss_${id}`;
+}
+
+const span = (r: Range) => (r.start === r.end ? `unit ${r.start}` : `units ${r.start}-${r.end}`);
+
+/** Why a parsed range does not lie inside one issuance, or the issuance it lies in. */
+function place(r: SerialRange, hits: IssuanceHit[]): IssuanceHit | string {
+  const [first, second] = hits;
+  if (!first) return `no issuance in registry ${r.registry} contains ${span(r)}`;
+  const whole = `JCM-${r.registry}-${first.projectRef}-${first.vintage}-${first.start}-${first.end}`;
+  if (second || first.start > r.start || first.end < r.end) {
+    return `${span(r)} extend beyond issuance ${issuanceRef(first.id)} (${whole})`;
+  }
+  if (first.projectRef !== r.project) {
+    return `${span(r)} of registry ${r.registry} belong to project ${first.projectRef}, not ${r.project}`;
+  }
+  if (first.vintage !== r.vintage) {
+    return `${span(r)} of registry ${r.registry} have vintage ${first.vintage}, not ${r.vintage}`;
+  }
+  return first;
+}
+
+async function lookup(db: Db, parsed: SerialRange[]): Promise<IssuanceHit[][]> {
+  const hits: IssuanceHit[][] = parsed.map(() => []);
+  if (parsed.length === 0) return hits;
+  const found = await rows(
+    db,
+    sql`SELECT r.ord::int AS ord, i.id::text AS id, i.project_ref, i.vintage,
+               lower(i.serials)::text AS lo, (upper(i.serials) - 1)::text AS hi, p.host_country
+        FROM unnest(${arrayParam(
+          parsed.map((p) => p.registry),
+          "text",
+        )}, ${arrayParam(
+          parsed.map((p) => p.start),
+          "int8",
+        )}, ${arrayParam(
+          parsed.map((p) => p.end),
+          "int8",
+        )}) WITH ORDINALITY AS r(registry, s, e, ord)
+        JOIN LATERAL (
+          SELECT * FROM issuances i
+          WHERE i.registry = r.registry AND i.serials && int8range(r.s, r.e, '[]')
+          ORDER BY lower(i.serials) LIMIT 2
+        ) i ON true
+        JOIN projects p ON p.ref = i.project_ref
+        ORDER BY r.ord, lower(i.serials)`,
+  );
+  for (const row of found) {
+    hits[Number(row.ord) - 1]?.push({
+      id: big(row.id),
+      projectRef: str(row.project_ref),
+      vintage: Number(row.vintage),
+      start: big(row.lo),
+      end: big(row.hi),
+      hostCountry: str(row.host_country),
+    });
+  }
+  return hits;
+}
+
+export type Resolution = { ok: ResolvedRange } | { error: string; status: 400 | 404 };
+
+/** Resolves every input independently (for batch status, where one bad entry fails only itself). */
+export async function resolveEach(db: Db, inputs: readonly string[]): Promise<Resolution[]> {
+  const parsed = inputs.map((input) => tryParseSerials(input));
+  const valid = parsed.flatMap((p, index) => (typeof p === "string" ? [] : [{ p, index }]));
+  const hits = await lookup(
+    db,
+    valid.map((v) => v.p),
+  );
+  const out: Resolution[] = parsed.map((p) => ({ error: typeof p === "string" ? p : "", status: 400 as const }));
+  valid.forEach(({ p, index }, k) => {
+    const placed = place(p, hits[k] ?? []);
+    out[index] =
+      typeof placed === "string"
+        ? { error: placed, status: 404 }
+        : { ok: { ...p, index, issuanceId: placed.id, hostCountry: placed.hostCountry } };
+  });
+  return out;
+}
+
+/**
+ * Resolves a request's `serials`: every malformed entry is a 400, every entry outside the
+ * issuances a 404, and entries that overlap each other are a 400 — all reported at once.
+ */
+export async function resolveAll(db: Db, inputs: readonly string[], path = "serials"): Promise<ResolvedRange[]> {
+  const results = await resolveEach(db, inputs);
+  const malformed = results.flatMap((r, i) =>
+    "error" in r && r.status === 400 ? [{ path: `${path}.${i}`, message: r.error }] : [],
+  );
+  if (malformed.length > 0) throw new InvalidRequest(malformed);
+  const unknown = results.flatMap((r, i) =>
+    "error" in r ? [{ path: `${path}.${i}`, serials: inputs[i] ?? "", reason: r.error }] : [],
+  );
+  if (unknown.length > 0) throw new SerialsNotFound(unknown);
+  const resolved = results.map((r) => (r as { ok: ResolvedRange }).ok);
+  const overlapping: { path: string; message: string }[] = [];
+  const sorted = [...resolved].sort((a, b) =>
+    a.issuanceId !== b.issuanceId ? (a.issuanceId < b.issuanceId ? -1 : 1) : a.start < b.start ? -1 : 1,
+  );
+  for (let k = 1; k < sorted.length; k++) {
+    const a = sorted[k - 1] as ResolvedRange;
+    const b = sorted[k] as ResolvedRange;
+    if (a.issuanceId === b.issuanceId && overlaps(a, b)) {
+      const [first, second] = a.index < b.index ? [a, b] : [b, a];
+      overlapping.push({ path: `${path}.${second.index}`, message: `overlaps ${path}.${first.index}` });
+    }
+  }
+  if (overlapping.length > 0) throw new InvalidRequest(overlapping);
+  return resolved;
+}
+
+/** A request's ranges grouped per issuance, joined and sorted, in issuance order. */
+export interface IssuanceTargets {
+  issuanceId: bigint;
+  registry: string;
+  project: string;
+  vintage: number;
+  hostCountry: string;
+  ranges: Range[];
+}
+
+export function groupByIssuance(resolved: readonly ResolvedRange[]): IssuanceTargets[] {
+  const groups = new Map<bigint, IssuanceTargets>();
+  for (const r of resolved) {
+    let g = groups.get(r.issuanceId);
+    if (!g) {
+      g = {
+        issuanceId: r.issuanceId,
+        registry: r.registry,
+        project: r.project,
+        vintage: r.vintage,
+        hostCountry: r.hostCountry,
+        ranges: [],
+      };
+      groups.set(r.issuanceId, g);
+    }
+    g.ranges.push({ start: r.start, end: r.end });
+  }
+  return [...groups.values()]
+    .map((g) => ({ ...g, ranges: normalize(g.ranges) }))
+    .sort((a, b) => (a.issuanceId < b.issuanceId ? -1 : 1));
+}
+
+export function formatTargets(groups: readonly IssuanceTargets[]): string[] {
+  return groups.flatMap((g) => g.ranges.map((r) => formatSerials({ ...g, ...r })));
+}

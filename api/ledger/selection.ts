@@ -1,0 +1,108 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { big, rows, str } from "../../db/values.js";
+import { InvalidRequest, NotFound, SerialsConflict } from "./errors.js";
+import { parseIssuanceId } from "./issuances.js";
+import type { JournalInput } from "./journal.js";
+import { type Range, total } from "./ranges.js";
+import { formatTargets, groupByIssuance, type IssuanceTargets, resolveAll } from "./resolve.js";
+import { MAX_UNIT } from "./serials.js";
+import { lockIssuances } from "./store.js";
+
+/** Which units an operation acts on: named ranges, or the lowest-numbered units the caller holds. */
+export type Selection = { serials: string[] } | { allocate: { issuanceId: string; quantity: number } };
+
+async function issuanceIdent(db: Db, id: bigint): Promise<Omit<IssuanceTargets, "ranges"> | undefined> {
+  const [row] = await rows(
+    db,
+    sql`SELECT i.registry, i.project_ref, i.vintage, p.host_country FROM issuances i
+        JOIN projects p ON p.ref = i.project_ref WHERE i.id = ${id}`,
+  );
+  return row
+    ? {
+        issuanceId: id,
+        registry: str(row.registry),
+        project: str(row.project_ref),
+        vintage: Number(row.vintage),
+        hostCountry: str(row.host_country),
+      }
+    : undefined;
+}
+
+/** The holder's lowest-numbered held units of an issuance, `quantity` of them. */
+async function lowestHeld(db: Db, issuanceId: bigint, holder: string, quantity: bigint): Promise<Range[]> {
+  const found = await rows(
+    db,
+    sql`SELECT lo::text AS lo, hi::text AS hi FROM (
+          SELECT lower(serials) AS lo, upper(serials) - 1 AS hi,
+                 sum(upper(serials) - lower(serials)) OVER (ORDER BY lower(serials)) AS cum
+          FROM segments WHERE issuance_id = ${issuanceId} AND state = 'held' AND holder = ${holder}
+        ) x WHERE cum - (hi - lo + 1) < ${quantity} ORDER BY lo`,
+  );
+  const ranges: Range[] = [];
+  let left = quantity;
+  for (const r of found) {
+    const start = big(r.lo);
+    const end = big(r.hi);
+    const take = end - start + 1n < left ? end - start + 1n : left;
+    ranges.push({ start, end: start + take - 1n });
+    left -= take;
+  }
+  return left === 0n ? ranges : [];
+}
+
+/**
+ * Resolves the selection and takes the write locks of every issuance it touches. Must run inside
+ * the operation's transaction: an allocation is only valid while its issuance stays locked.
+ */
+export async function lockSelection(tx: Db, selection: Selection, holder: string): Promise<IssuanceTargets[]> {
+  if ("serials" in selection) {
+    const groups = groupByIssuance(await resolveAll(tx, selection.serials));
+    await lockIssuances(
+      tx,
+      groups.map((g) => g.issuanceId),
+    );
+    const quantity = groups.reduce((sum, g) => sum + total(g.ranges), 0n);
+    if (quantity > MAX_UNIT) {
+      throw new InvalidRequest([{ path: "serials", message: "the request names more than 2^53-1 units" }]);
+    }
+    return groups;
+  }
+  const { issuanceId, quantity } = selection.allocate;
+  const id = parseIssuanceId(issuanceId);
+  const ident = id === undefined ? undefined : await issuanceIdent(tx, id);
+  if (id === undefined || !ident) throw new NotFound("issuance_not_found", `No issuance ${issuanceId}`);
+  await lockIssuances(tx, [id]);
+  const ranges = await lowestHeld(tx, id, holder, BigInt(quantity));
+  if (ranges.length === 0) {
+    const [row] = await rows(
+      tx,
+      sql`SELECT coalesce(sum(upper(serials) - lower(serials)), 0)::text AS q FROM segments
+          WHERE issuance_id = ${id} AND state = 'held' AND holder = ${holder}`,
+    );
+    throw new SerialsConflict(
+      "insufficient_holdings",
+      `The caller holds fewer than ${quantity} units of ${issuanceId}`,
+      [],
+      { available: Number(big(row?.q ?? 0)), requested: quantity },
+    );
+  }
+  return [{ ...ident, ranges }];
+}
+
+export function quantityOfGroups(groups: readonly IssuanceTargets[]): number {
+  return Number(groups.reduce((sum, g) => sum + total(g.ranges), 0n));
+}
+
+/** The journal entry of an operation on units: chained on its lowest issuance, indexed by every range. */
+export function unitEntry(
+  groups: readonly IssuanceTargets[],
+  entry: Omit<JournalInput, "chain" | "serials" | "ranges">,
+): JournalInput {
+  return {
+    ...entry,
+    chain: `iss:${groups[0]?.issuanceId}`,
+    serials: formatTargets(groups),
+    ranges: groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
+  };
+}

@@ -1,0 +1,140 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { arrayParam, big, bool, type Row, rows, strOrNull } from "../../db/values.js";
+import type { Range } from "./ranges.js";
+import { type Segment, type UnitState, sameAttrs } from "./segments.js";
+
+/** Reading and writing segments and terminal-use ranges. The one place that writes segments. */
+export interface StoredSegment extends Segment {
+  id: bigint;
+}
+
+export const SEGMENT_COLUMNS = sql.raw(`s.id::text AS id, lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi,
+  s.state, s.holder, s.claim_id, s.report_id, s.token_id, s.authorized, s.corresponding_adjustment`);
+
+export function segmentFromRow(row: Row): StoredSegment {
+  return {
+    id: big(row.id),
+    start: big(row.lo),
+    end: big(row.hi),
+    state: row.state as UnitState,
+    holder: strOrNull(row.holder),
+    claimId: strOrNull(row.claim_id),
+    reportId: strOrNull(row.report_id),
+    tokenId: strOrNull(row.token_id),
+    authorized: bool(row.authorized),
+    correspondingAdjustment: bool(row.corresponding_adjustment),
+  };
+}
+
+/** Takes the write locks of these issuances, always in id order so that writers never deadlock. */
+export async function lockIssuances(db: Db, ids: readonly bigint[]): Promise<void> {
+  const sorted = [...new Set(ids)].sort((a, b) => (a < b ? -1 : 1));
+  await db.execute(
+    sql`SELECT id FROM issuances WHERE id = ANY(${arrayParam(sorted, "int8")}) ORDER BY id FOR NO KEY UPDATE`,
+  );
+}
+
+/** Segments touching `ranges` or adjacent to them (so that merges with neighbours are seen). */
+export async function loadSegments(db: Db, issuanceId: bigint, ranges: readonly Range[]): Promise<StoredSegment[]> {
+  const found = await rows(
+    db,
+    sql`SELECT DISTINCT ${SEGMENT_COLUMNS} FROM unnest(${arrayParam(
+      ranges.map((r) => r.start - 1n),
+      "int8",
+    )}, ${arrayParam(
+      ranges.map((r) => r.end + 1n),
+      "int8",
+    )}) AS r(s, e)
+        JOIN segments s ON s.issuance_id = ${issuanceId} AND s.serials && int8range(r.s, r.e, '[]')`,
+  );
+  return found.map(segmentFromRow).sort((a, b) => (a.start < b.start ? -1 : 1));
+}
+
+function key(s: Segment): string {
+  return `${s.start}:${s.end}`;
+}
+
+/** Replaces `old` by `next`, touching only rows that actually change. */
+export async function replaceSegments(
+  db: Db,
+  issuanceId: bigint,
+  old: readonly StoredSegment[],
+  next: readonly Segment[],
+): Promise<void> {
+  const oldByKey = new Map(old.map((s) => [key(s), s]));
+  const kept = new Set<bigint>();
+  const inserts: Segment[] = [];
+  for (const s of next) {
+    const same = oldByKey.get(key(s));
+    if (same && sameAttrs(same, s)) kept.add(same.id);
+    else inserts.push(s);
+  }
+  const deletes = old.filter((s) => !kept.has(s.id)).map((s) => s.id);
+  if (deletes.length > 0) {
+    await db.execute(sql`DELETE FROM segments WHERE id = ANY(${arrayParam(deletes, "int8")})`);
+  }
+  if (inserts.length > 0) await insertSegments(db, issuanceId, inserts);
+}
+
+export async function insertSegments(db: Db, issuanceId: bigint | bigint[], segs: readonly Segment[]): Promise<void> {
+  const ids = Array.isArray(issuanceId) ? issuanceId : segs.map(() => issuanceId);
+  await db.execute(sql`
+    INSERT INTO segments (issuance_id, serials, state, holder, claim_id, report_id, token_id, authorized, corresponding_adjustment)
+    SELECT u.iss, int8range(u.s, u.e, '[]'), u.state, u.holder, u.claim, u.report, u.token, u.auth, u.ca
+    FROM unnest(${arrayParam(ids, "int8")}, ${arrayParam(
+      segs.map((s) => s.start),
+      "int8",
+    )}, ${arrayParam(
+      segs.map((s) => s.end),
+      "int8",
+    )}, ${arrayParam(
+      segs.map((s) => s.state),
+      "text",
+    )}, ${arrayParam(
+      segs.map((s) => s.holder),
+      "text",
+    )}, ${arrayParam(
+      segs.map((s) => s.claimId),
+      "text",
+    )}, ${arrayParam(
+      segs.map((s) => s.reportId),
+      "text",
+    )}, ${arrayParam(
+      segs.map((s) => s.tokenId),
+      "text",
+    )}, ${arrayParam(
+      segs.map((s) => s.authorized),
+      "bool",
+    )}, ${arrayParam(
+      segs.map((s) => s.correspondingAdjustment),
+      "bool",
+    )}) AS u(iss, s, e, state, holder, claim, report, token, auth, ca)`);
+}
+
+export interface UseRange extends Range {
+  issuanceId: bigint;
+}
+
+/** Records terminal uses in their own table, whose exclusion constraint is the last word. */
+export async function insertUseRanges(
+  db: Db,
+  ranges: readonly UseRange[],
+  use: { claimId: string } | { reportId: string },
+): Promise<void> {
+  const claimId = "claimId" in use ? use.claimId : null;
+  const reportId = "reportId" in use ? use.reportId : null;
+  await db.execute(sql`
+    INSERT INTO use_ranges (issuance_id, serials, claim_id, report_id)
+    SELECT u.iss, int8range(u.s, u.e, '[]'), ${claimId}, ${reportId}
+    FROM unnest(${arrayParam(
+      ranges.map((r) => r.issuanceId),
+      "int8",
+    )}, ${arrayParam(
+      ranges.map((r) => r.start),
+      "int8",
+    )}, ${arrayParam(
+      ranges.map((r) => r.end),
+      "int8",
+    )}) AS u(iss, s, e)`);
+}

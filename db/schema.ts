@@ -1,0 +1,228 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  bigserial,
+  boolean,
+  check,
+  customType,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+
+/**
+ * Schema as code. Range columns and the exclusion constraints that keep the ledger honest are
+ * not expressible in drizzle; they live in the hand-written migration `0001_ledger_constraints.sql`.
+ */
+const int8range = customType<{ data: string; driverData: string }>({
+  dataType: () => "int8range",
+});
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" }).notNull();
+
+export const organizations = pgTable(
+  "organizations",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    role: text("role").notNull(),
+    country: text("country"),
+    walletAddress: text("wallet_address"),
+    createdAt: ts("created_at"),
+  },
+  (t) => [check("organizations_role", sql`${t.role} in ('admin', 'registry', 'government', 'company')`)],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    label: text("label"),
+    keyHash: text("key_hash").notNull(),
+    createdAt: ts("created_at"),
+    revokedAt: timestamp("revoked_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [uniqueIndex("api_keys_hash").on(t.keyHash), index("api_keys_org").on(t.organizationId)],
+);
+
+export const projects = pgTable("projects", {
+  ref: text("ref").primaryKey(),
+  title: text("title").notNull(),
+  hostCountry: text("host_country").notNull(),
+  methodology: text("methodology").notNull(),
+  sector: text("sector"),
+  registeredOn: date("registered_on"),
+  createdAt: ts("created_at"),
+});
+
+export const issuances = pgTable(
+  "issuances",
+  {
+    id: bigint("id", { mode: "bigint" }).primaryKey().generatedAlwaysAsIdentity(),
+    projectRef: text("project_ref")
+      .notNull()
+      .references(() => projects.ref),
+    registry: text("registry").notNull(),
+    vintage: integer("vintage").notNull(),
+    monitoringStart: date("monitoring_start").notNull(),
+    monitoringEnd: date("monitoring_end").notNull(),
+    serials: int8range("serials").notNull(),
+    createdBy: text("created_by").references(() => organizations.id),
+    createdAt: ts("created_at"),
+  },
+  (t) => [index("issuances_project").on(t.projectRef)],
+);
+
+export const segments = pgTable(
+  "segments",
+  {
+    id: bigserial("id", { mode: "bigint" }).primaryKey(),
+    issuanceId: bigint("issuance_id", { mode: "bigint" })
+      .notNull()
+      .references(() => issuances.id),
+    serials: int8range("serials").notNull(),
+    state: text("state").notNull(),
+    holder: text("holder").references(() => organizations.id),
+    claimId: text("claim_id"),
+    reportId: text("report_id"),
+    tokenId: text("token_id"),
+    authorized: boolean("authorized").notNull(),
+    correspondingAdjustment: boolean("corresponding_adjustment").notNull(),
+  },
+  (t) => [
+    index("segments_holder").on(t.holder, t.state),
+    check(
+      "segments_state",
+      sql`${t.state} in ('in_registry', 'held', 'tokenized', 'claimed', 'government_used')`,
+    ),
+  ],
+);
+
+export const useRanges = pgTable("use_ranges", {
+  id: bigserial("id", { mode: "bigint" }).primaryKey(),
+  issuanceId: bigint("issuance_id", { mode: "bigint" })
+    .notNull()
+    .references(() => issuances.id),
+  serials: int8range("serials").notNull(),
+  claimId: text("claim_id"),
+  reportId: text("report_id"),
+});
+
+export const claims = pgTable(
+  "claims",
+  {
+    id: text("id").primaryKey(),
+    claimantId: text("claimant_id")
+      .notNull()
+      .references(() => organizations.id),
+    beneficiaryName: text("beneficiary_name").notNull(),
+    beneficiaryCountry: text("beneficiary_country").notNull(),
+    claimType: text("claim_type").notNull(),
+    purpose: text("purpose").notNull(),
+    periodStart: date("period_start").notNull(),
+    periodEnd: date("period_end").notNull(),
+    serials: text("serials").array().notNull(),
+    quantity: bigint("quantity", { mode: "bigint" }).notNull(),
+    hostCountries: text("host_countries").array().notNull(),
+    txHash: text("tx_hash"),
+    journalSeq: bigint("journal_seq", { mode: "bigint" }).notNull(),
+    journalHash: text("journal_hash").notNull(),
+    createdAt: ts("created_at"),
+  },
+  (t) => [
+    index("claims_claimant").on(t.claimantId, t.id),
+    check("claims_type", sql`${t.claimType} in ('compensation', 'contribution')`),
+  ],
+);
+
+export const governmentReports = pgTable(
+  "government_reports",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    party: text("party").notNull(),
+    kind: text("kind").notNull(),
+    year: integer("year").notNull(),
+    reference: text("reference").notNull(),
+    serials: text("serials").array().notNull(),
+    quantity: bigint("quantity", { mode: "bigint" }).notNull(),
+    journalSeq: bigint("journal_seq", { mode: "bigint" }).notNull(),
+    createdAt: ts("created_at"),
+  },
+  (t) => [
+    index("government_reports_party").on(t.party, t.year),
+    check("government_reports_kind", sql`${t.kind} in ('ndc_use', 'authorization', 'corresponding_adjustment')`),
+  ],
+);
+
+export const movements = pgTable(
+  "movements",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    actorId: text("actor_id")
+      .notNull()
+      .references(() => organizations.id),
+    fromOrganizationId: text("from_organization_id").references(() => organizations.id),
+    toOrganizationId: text("to_organization_id").references(() => organizations.id),
+    registryReference: text("registry_reference"),
+    serials: text("serials").array().notNull(),
+    quantity: bigint("quantity", { mode: "bigint" }).notNull(),
+    journalSeq: bigint("journal_seq", { mode: "bigint" }).notNull(),
+    createdAt: ts("created_at"),
+  },
+  (t) => [check("movements_kind", sql`${t.kind} in ('deposit', 'withdrawal', 'transfer')`)],
+);
+
+export const journal = pgTable(
+  "journal",
+  {
+    seq: bigserial("seq", { mode: "bigint" }).primaryKey(),
+    chain: text("chain").notNull(),
+    at: ts("at"),
+    kind: text("kind").notNull(),
+    actor: text("actor"),
+    serials: text("serials").array().notNull(),
+    details: jsonb("details").notNull(),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [index("journal_chain").on(t.chain, t.seq), uniqueIndex("journal_hash").on(t.hash)],
+);
+
+export const journalRanges = pgTable("journal_ranges", {
+  seq: bigint("seq", { mode: "bigint" })
+    .notNull()
+    .references(() => journal.seq),
+  issuanceId: bigint("issuance_id", { mode: "bigint" })
+    .notNull()
+    .references(() => issuances.id),
+  serials: int8range("serials").notNull(),
+});
+
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    apiKeyId: text("api_key_id")
+      .notNull()
+      .references(() => apiKeys.id),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    status: integer("status").notNull(),
+    contentType: text("content_type").notNull(),
+    body: text("body").notNull(),
+    createdAt: ts("created_at"),
+  },
+  (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
+);
