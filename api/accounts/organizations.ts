@@ -1,0 +1,165 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { date, type Row, rows, str, strOrNull } from "../../db/values.js";
+import { type Actor, type Deps, newId } from "../ledger/deps.js";
+import { Forbidden, NotFound, Unauthenticated } from "../ledger/errors.js";
+import { appendJournal } from "../ledger/journal.js";
+import { generateKey, hashKey } from "./keys.js";
+
+export type Role = Actor["role"];
+
+export interface Organization {
+  id: string;
+  name: string;
+  role: Role;
+  country: string | null;
+  walletAddress: string | null;
+  createdAt: string;
+}
+
+export interface OrganizationParams {
+  name: string;
+  role: Role;
+  country?: string | null | undefined;
+  walletAddress?: string | null | undefined;
+}
+
+function orgFromRow(r: Row): Organization {
+  return {
+    id: str(r.id),
+    name: str(r.name),
+    role: str(r.role) as Role,
+    country: strOrNull(r.country),
+    walletAddress: strOrNull(r.wallet_address),
+    createdAt: date(r.created_at).toISOString(),
+  };
+}
+
+export async function createOrganization(
+  deps: Deps,
+  actor: Actor | null,
+  p: OrganizationParams,
+): Promise<Organization> {
+  const at = deps.clock();
+  const id = newId(deps, "org");
+  return deps.db.transaction(async (tx) => {
+    const [row] = await rows(
+      tx,
+      sql`INSERT INTO organizations (id, name, role, country, wallet_address, created_at)
+          VALUES (${id}, ${p.name}, ${p.role}, ${p.country ?? null}, ${p.walletAddress ?? null}, ${at.toISOString()})
+          RETURNING *`,
+    );
+    const org = orgFromRow(row ?? {});
+    await appendJournal(tx, [
+      {
+        chain: `org:${id}`,
+        kind: "organization.created",
+        actor: actor?.id ?? null,
+        at,
+        serials: [],
+        details: { id, name: org.name, role: org.role, country: org.country, walletAddress: org.walletAddress },
+        ranges: [],
+      },
+    ]);
+    return org;
+  });
+}
+
+export async function getOrganization(db: Db, id: string): Promise<Organization> {
+  const [row] = await rows(db, sql`SELECT * FROM organizations WHERE id = ${id}`);
+  if (!row) throw new NotFound("organization_not_found", `No organization ${id.slice(0, 64)}`);
+  return orgFromRow(row);
+}
+
+export interface KeyInfo {
+  id: string;
+  label: string | null;
+  organizationId: string;
+  createdAt: string;
+}
+
+/** Issues a key; the secret is returned here and never again. */
+export async function createKey(
+  deps: Deps,
+  actor: Actor | null,
+  organizationId: string,
+  label: string | null,
+  secret?: string,
+): Promise<KeyInfo & { key: string }> {
+  const at = deps.clock();
+  const id = newId(deps, "key");
+  const key = secret ?? generateKey(deps.random);
+  return deps.db.transaction(async (tx) => {
+    // The organization row lock serialises this organization's journal chain.
+    const [org] = await rows(tx, sql`SELECT id FROM organizations WHERE id = ${organizationId} FOR UPDATE`);
+    if (!org) throw new NotFound("organization_not_found", `No organization ${organizationId.slice(0, 64)}`);
+    await tx.execute(sql`INSERT INTO api_keys (id, organization_id, label, key_hash, created_at)
+                         VALUES (${id}, ${organizationId}, ${label}, ${hashKey(key)}, ${at.toISOString()})`);
+    await appendJournal(tx, [
+      {
+        chain: `org:${organizationId}`,
+        kind: "key.created",
+        actor: actor?.id ?? null,
+        at,
+        serials: [],
+        details: { keyId: id, label },
+        ranges: [],
+      },
+    ]);
+    return { id, key, label, organizationId, createdAt: at.toISOString() };
+  });
+}
+
+/** Revokes a key: an admin may revoke any, an organization its own. */
+export async function revokeKey(deps: Deps, actor: Actor, keyId: string): Promise<void> {
+  const at = deps.clock();
+  await deps.db.transaction(async (tx) => {
+    const [key] = await rows(tx, sql`SELECT organization_id, revoked_at FROM api_keys WHERE id = ${keyId}`);
+    if (!key) throw new NotFound("key_not_found", `No key ${keyId.slice(0, 64)}`);
+    const owner = str(key.organization_id);
+    if (actor.role !== "admin" && actor.id !== owner) throw new Forbidden("Only an admin or the key's organization may revoke it");
+    if (key.revoked_at !== null) return;
+    await tx.execute(sql`SELECT id FROM organizations WHERE id = ${owner} FOR UPDATE`);
+    await tx.execute(sql`UPDATE api_keys SET revoked_at = ${at.toISOString()} WHERE id = ${keyId}`);
+    await appendJournal(tx, [
+      { chain: `org:${owner}`, kind: "key.revoked", actor: actor.id, at, serials: [], details: { keyId }, ranges: [] },
+    ]);
+  });
+}
+
+export interface Authenticated {
+  organization: Organization;
+  key: { id: string; label: string | null };
+}
+
+/**
+ * Finds the live key behind a secret. The lookup is by SHA-256 of the presented secret, so the
+ * stored value is never compared byte by byte with attacker-controlled input.
+ */
+export async function authenticate(db: Db, secret: string): Promise<Authenticated> {
+  const [row] = await rows(
+    db,
+    sql`SELECT k.id AS key_id, k.label, o.* FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+        WHERE k.key_hash = ${hashKey(secret)} AND k.revoked_at IS NULL`,
+  );
+  if (!row) throw new Unauthenticated("The API key is not valid or has been revoked");
+  return { organization: orgFromRow(row), key: { id: str(row.key_id), label: strOrNull(row.label) } };
+}
+
+/**
+ * Makes sure the admin key given by the environment works: creates the admin organization the
+ * first time, registers the key if it is new. Idempotent across restarts.
+ */
+export async function ensureAdminKey(deps: Deps, secret: string): Promise<void> {
+  const [existing] = await rows(deps.db, sql`SELECT id FROM api_keys WHERE key_hash = ${hashKey(secret)}`);
+  if (existing) return;
+  const [admin] = await rows(deps.db, sql`SELECT * FROM organizations WHERE role = 'admin' ORDER BY id LIMIT 1`);
+  const org = admin ? orgFromRow(admin) : await createOrganization(deps, null, { name: "Administrators", role: "admin" });
+  await createKey(deps, null, org.id, "ADMIN_API_KEY", secret);
+}
+
+export async function createAdminKey(deps: Deps): Promise<KeyInfo & { key: string }> {
+  const [admin] = await rows(deps.db, sql`SELECT * FROM organizations WHERE role = 'admin' ORDER BY id LIMIT 1`);
+  const org = admin ? orgFromRow(admin) : await createOrganization(deps, null, { name: "Administrators", role: "admin" });
+  return createKey(deps, null, org.id, "created by the CLI");
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from "node:crypto";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import type { AppDeps, AppEnv } from "./http/env.js";
+import { idempotency } from "./http/idempotency.js";
+import { notFound, onError } from "./http/problem.js";
+import { validationHook } from "./http/validation.js";
+import { PayloadTooLarge } from "./ledger/errors.js";
+import { DocsPage, type OpenApiDocument } from "./pages/docs.js";
+import { HomePage } from "./pages/home.js";
+import { claimRoutes } from "./routes/claims/index.js";
+import { governmentReportRoutes } from "./routes/government-reports/index.js";
+import { holdingRoutes } from "./routes/holdings/index.js";
+import { issuanceRoutes } from "./routes/issuances/index.js";
+import { movementRoutes } from "./routes/movements/index.js";
+import { organizationRoutes } from "./routes/organizations/index.js";
+import { projectRoutes } from "./routes/projects/index.js";
+import { provenanceRoutes } from "./routes/provenance/index.js";
+import { statusRoutes } from "./routes/status/index.js";
+
+export const API_INFO = {
+  title: "jcm-bridge",
+  version: "1.0.0",
+  description:
+    "The authoritative record of what has happened to every JCM credit serial in the voluntary market: " +
+    "held, transferred, claimed, or counted by a government. Anything that would count one tonne twice is refused.",
+};
+
+const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+function limitBody(maxSize: number) {
+  return bodyLimit({
+    maxSize,
+    onError: () => {
+      throw new PayloadTooLarge(`The request body exceeds ${maxSize} bytes`);
+    },
+  });
+}
+
+/** Builds the application from its dependencies; tests build their own with their own database. */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+
+  app.use("*", async (c, next) => {
+    const incoming = c.req.header("x-request-id");
+    const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+    c.set("deps", deps);
+    c.set("auth", undefined);
+    c.set("requestId", requestId);
+    const started = performance.now();
+    await next();
+    c.header("x-request-id", requestId);
+    deps.log.info(
+      {
+        requestId,
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round((performance.now() - started) * 10) / 10,
+        org: c.var.auth?.organization.id,
+      },
+      "request",
+    );
+  });
+  app.use("/v1/issuances/import", limitBody(deps.config.maxImportBytes));
+  app.use("*", async (c, next) => {
+    if (c.req.path === "/v1/issuances/import") return next();
+    return limitBody(deps.config.maxBodyBytes)(c, next);
+  });
+  app.use("/v1/*", idempotency());
+
+  organizationRoutes(app);
+  projectRoutes(app);
+  issuanceRoutes(app);
+  movementRoutes(app);
+  holdingRoutes(app);
+  claimRoutes(app);
+  governmentReportRoutes(app);
+  statusRoutes(app);
+  provenanceRoutes(app);
+
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    description: "An API key: Authorization: Bearer jcmk_…",
+  });
+  const document = () =>
+    app.getOpenAPI31Document({ openapi: "3.1.0", info: API_INFO }) as unknown as OpenApiDocument & object;
+  app.get("/openapi.json", (c) => c.json(document()));
+  app.get("/docs", (c) => c.html(DocsPage({ doc: document() })));
+  app.get("/", (c) => c.html(HomePage()));
+  app.get("/search", (c) => {
+    const q = (c.req.query("q") ?? "").trim();
+    if (/^clm_[0-9a-z]{1,40}$/.test(q)) return c.redirect(`/v1/claims/${q}`);
+    if (q) return c.redirect(`/v1/status/${encodeURIComponent(q)}`);
+    return c.redirect("/");
+  });
+  app.get("/health", (c) => c.json({ ok: true }));
+
+  app.notFound(notFound);
+  app.onError(onError);
+  return app;
+}

@@ -1,0 +1,41 @@
+import type { MiddlewareHandler } from "hono";
+import { type Authenticated, authenticate } from "../accounts/organizations.js";
+import type { Actor } from "../ledger/deps.js";
+import { Forbidden, Unauthenticated } from "../ledger/errors.js";
+import type { AppEnv } from "./env.js";
+
+const BEARER = /^Bearer ([\x21-\x7e]{1,200})$/;
+
+/** The caller behind `Authorization: Bearer …`, looked up once per request. */
+export async function caller(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<Authenticated> {
+  const known = c.var.auth;
+  if (known) return known;
+  const header = c.req.header("authorization");
+  if (!header) throw new Unauthenticated("An API key is required: Authorization: Bearer <key>");
+  const m = BEARER.exec(header);
+  if (!m?.[1]) throw new Unauthenticated("The Authorization header must be: Bearer <key>");
+  const auth = await authenticate(c.var.deps.db, m[1]);
+  c.set("auth", auth);
+  return auth;
+}
+
+export function actorOf(auth: Authenticated): Actor {
+  return { id: auth.organization.id, role: auth.organization.role, country: auth.organization.country };
+}
+
+/** Lets the request through only with a live key of one of these roles (any role if none given). */
+export function requireRole(...roles: Actor["role"][]): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const auth = await caller(c);
+    if (roles.length > 0 && !roles.includes(auth.organization.role)) {
+      throw new Forbidden(`This needs the role ${roles.join(" or ")}; the caller is ${auth.organization.role}`);
+    }
+    await next();
+  };
+}
+
+export function actor(c: { var: AppEnv["Variables"] }): Actor {
+  const auth = c.var.auth;
+  if (!auth) throw new Unauthenticated("An API key is required");
+  return actorOf(auth);
+}

@@ -1,0 +1,81 @@
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { LedgerError, LedgerInvariantViolation } from "../ledger/errors.js";
+import { pgError } from "../ledger/pg-errors.js";
+import type { AppEnv } from "./env.js";
+
+/** RFC 9457 problem details: the one place where every failure becomes an HTTP answer. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  code: string;
+  [extension: string]: unknown;
+}
+
+const PROBLEM_TYPE = "urn:jcm-bridge:problem:";
+
+export function problem(status: number, code: string, title: string, detail?: string, extra = {}): Problem {
+  return { type: PROBLEM_TYPE + code, title, status, ...(detail ? { detail } : {}), code, ...extra };
+}
+
+const HTTP_CODES: Record<number, [string, string]> = {
+  400: ["invalid_request", "The request is invalid"],
+  401: ["unauthenticated", "Authentication required"],
+  404: ["not_found", "Not found"],
+  405: ["method_not_allowed", "Method not allowed"],
+  413: ["payload_too_large", "The request body is too large"],
+  415: ["unsupported_media_type", "Unsupported media type"],
+};
+
+/** Connection-level failures: the database is away, which is not the client's fault. */
+const UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "53300"]);
+
+function isUnavailable(error: unknown): boolean {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 5; depth++) {
+    if (typeof e === "object" && e !== null && "code" in e && UNAVAILABLE.has(String(e.code))) return true;
+    if (e instanceof Error && /Connection terminated|timeout exceeded when trying to connect/.test(e.message)) return true;
+    e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;
+  }
+  return false;
+}
+
+export function toProblem(error: unknown): Problem {
+  if (error instanceof LedgerError) {
+    return problem(error.status, error.code, error.shortMessage, error.details, error.extensions());
+  }
+  if (error instanceof HTTPException) {
+    const [code, title] = HTTP_CODES[error.status] ?? ["http_error", "Request failed"];
+    const detail = error.status === 400 ? "The body is not valid JSON" : error.message || undefined;
+    const errors = error.status === 400 ? { errors: [{ path: "body", message: detail }] } : {};
+    return problem(error.status, code, title, detail, errors);
+  }
+  if (isUnavailable(error)) {
+    return problem(503, "service_unavailable", "The database is unavailable", "Try again shortly");
+  }
+  return problem(500, "internal_error", "Internal error", "The failure was logged");
+}
+
+export function respond(c: Context, p: Problem, headers: Record<string, string> = {}): Response {
+  return c.body(JSON.stringify(p), p.status as ContentfulStatusCode, {
+    "content-type": "application/problem+json",
+    ...headers,
+  });
+}
+
+export function onError(error: Error, c: Context<AppEnv>): Response {
+  const p = toProblem(error);
+  const log = c.var.deps?.log;
+  if (p.status >= 500) {
+    const kind = error instanceof LedgerInvariantViolation ? "ledger invariant violated" : "request failed";
+    log?.error({ err: error, requestId: c.var.requestId, pg: pgError(error)?.code, status: p.status }, kind);
+  }
+  return respond(c, p, p.status === 503 ? { "retry-after": "5" } : {});
+}
+
+export function notFound(c: Context): Response {
+  return respond(c, problem(404, "not_found", "Not found", `No resource at ${c.req.method} ${c.req.path.slice(0, 200)}`));
+}

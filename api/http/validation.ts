@@ -1,0 +1,38 @@
+import type { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { type ErrorDetail, InvalidRequest } from "../ledger/errors.js";
+
+type Issue = z.core.$ZodIssue;
+
+function pathOf(prefix: readonly PropertyKey[], issue: Issue): string {
+  return [...prefix, ...issue.path].map(String).join(".");
+}
+
+/** An issue that says a branch of a union has the wrong keys, as opposed to a wrong value. */
+function structural(issue: Issue): boolean {
+  return (
+    issue.code === "unrecognized_keys" ||
+    (issue.code === "invalid_type" && issue.path.length === 1 && issue.message.includes("received undefined"))
+  );
+}
+
+/** Flattens zod issues; a union reports the one branch that fits the input's shape, if any. */
+export function flattenIssues(issues: readonly Issue[], prefix: readonly PropertyKey[] = []): ErrorDetail[] {
+  return issues.flatMap((issue) => {
+    if (issue.code === "invalid_union" && issue.errors.length > 0) {
+      const fitting = issue.errors.filter((branch) => !branch.some(structural));
+      const [only] = fitting;
+      if (fitting.length === 1 && only) return flattenIssues(only, [...prefix, ...issue.path]);
+    }
+    return [{ path: pathOf(prefix, issue) || "body", message: issue.message }];
+  });
+}
+
+export function validationHook(result: { success: boolean; error?: z.ZodError; target?: string }, _c: Context): void {
+  if (!result.success && result.error) {
+    const errors = flattenIssues(result.error.issues).map((e) =>
+      e.path === "body" && result.target && result.target !== "json" ? { ...e, path: result.target } : e,
+    );
+    throw new InvalidRequest(errors);
+  }
+}

@@ -1,0 +1,7 @@
+import pino from "pino";
+import type { Logger } from "./ledger/deps.js";
+
+/** Structured JSON logs on stdout. Secrets never reach a log line: the auth header is not logged. */
+export function createLogger(level: string): Logger & pino.Logger {
+  return pino({ level, base: { service: "jcm-bridge" }, timestamp: pino.stdTimeFunctions.isoTime });
+}

@@ -1,0 +1,50 @@
+import type { Child } from "hono/jsx";
+
+const STYLE = `
+:root { color-scheme: light; --fg: #1b2a22; --muted: #52625a; --line: #d5ded8; --accent: #0b6e4f; --bg: #f7faf8; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 16px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+header, main, footer { max-width: 60rem; margin: 0 auto; padding: 1rem 1.25rem; }
+header { display: flex; gap: 1.5rem; align-items: baseline; flex-wrap: wrap; border-bottom: 1px solid var(--line); }
+header a.brand { font-weight: 700; font-size: 1.2rem; color: var(--accent); text-decoration: none; }
+nav a { margin-right: 1rem; color: var(--fg); }
+a { color: var(--accent); }
+code, pre { font: 0.9em ui-monospace, SFMono-Regular, Menlo, monospace; }
+pre { background: #fff; border: 1px solid var(--line); padding: 0.75rem; overflow-x: auto; border-radius: 6px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+.op { border: 1px solid var(--line); background: #fff; border-radius: 8px; padding: 0.75rem 1rem; margin: 1rem 0; }
+.method { display: inline-block; min-width: 4.5rem; font-weight: 700; font-family: ui-monospace, monospace; }
+.muted { color: var(--muted); }
+form { display: flex; gap: 0.5rem; flex-wrap: wrap; }
+input[type=search] { flex: 1 1 20rem; padding: 0.6rem; font-size: 1rem; border: 1px solid var(--muted); border-radius: 6px; }
+button { padding: 0.6rem 1rem; font-size: 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 6px; cursor: pointer; }
+:focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
+`;
+
+export function Layout(props: { title: string; children: Child }) {
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.title} · jcm-bridge`}</title>
+        <style>{STYLE}</style>
+      </head>
+      <body>
+        <header>
+          <a class="brand" href="/">
+            jcm-bridge
+          </a>
+          <nav aria-label="Main">
+            <a href="/">Search</a>
+            <a href="/docs">API reference</a>
+            <a href="/openapi.json">OpenAPI</a>
+          </nav>
+        </header>
+        <main>{props.children}</main>
+        <footer class="muted">Joint Crediting Mechanism credits, one record per tonne.</footer>
+      </body>
+    </html>
+  );
+}

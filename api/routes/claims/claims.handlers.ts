@@ -1,0 +1,18 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import { actor } from "../../http/auth.js";
+import type { AppEnv } from "../../http/env.js";
+import * as claims from "../../ledger/claims.js";
+import type * as routes from "./claims.routes.js";
+
+export const createClaim: RouteHandler<typeof routes.createClaim, AppEnv> = async (c) => {
+  return c.json(await claims.createClaim(c.var.deps, actor(c), c.req.valid("json")), 201);
+};
+
+export const getClaim: RouteHandler<typeof routes.getClaim, AppEnv> = async (c) => {
+  return c.json(await claims.getClaim(c.var.deps.db, c.req.valid("param").id), 200);
+};
+
+export const listClaims: RouteHandler<typeof routes.listClaims, AppEnv> = async (c) => {
+  const { limit, cursor, ...filter } = c.req.valid("query");
+  return c.json(await claims.listClaims(c.var.deps.db, filter, { limit, cursor }), 200);
+};

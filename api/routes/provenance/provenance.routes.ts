@@ -1,0 +1,36 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { json, Limit, problems } from "../../http/schemas.js";
+
+export const getProvenance = createRoute({
+  method: "get",
+  path: "/v1/provenance/{serials}",
+  tags: ["Status and provenance"],
+  summary: "Every journal event that touched the range, oldest first, with its hash chain (public)",
+  request: {
+    params: z.object({ serials: z.string().max(200) }),
+    query: z.object({ limit: Limit, cursor: z.string().regex(/^[0-9]{1,16}$/).optional() }),
+  },
+  responses: {
+    200: json(
+      z.object({
+        serials: z.string(),
+        events: z.array(
+          z.object({
+            seq: z.number().int(),
+            at: z.string(),
+            kind: z.string(),
+            serials: z.array(z.string()),
+            actor: z.string().nullable(),
+            details: z.record(z.string(), z.unknown()),
+            chain: z.string(),
+            hash: z.string(),
+            prevHash: z.string(),
+          }),
+        ),
+        nextCursor: z.string().nullable(),
+      }),
+      "The events",
+    ),
+    ...problems(400, 404),
+  },
+});

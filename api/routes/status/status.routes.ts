@@ -1,0 +1,55 @@
+import { createRoute, z } from "@hono/zod-openapi";
+import { json, problems, SerialString } from "../../http/schemas.js";
+import { UNIT_STATES } from "../../ledger/segments.js";
+
+const Part = z.object({
+  serials: z.string(),
+  quantity: z.number().int(),
+  state: z.enum(UNIT_STATES),
+  holder: z.string().optional(),
+  claimId: z.string().optional(),
+  reportId: z.string().optional(),
+  tokenId: z.string().optional(),
+  authorized: z.boolean(),
+  correspondingAdjustment: z.boolean(),
+});
+
+export const Status = z
+  .object({
+    serials: z.string(),
+    quantity: z.number().int(),
+    doubleCounted: z.boolean(),
+    parts: z.array(Part),
+  })
+  .openapi("Status");
+
+export const getStatus = createRoute({
+  method: "get",
+  path: "/v1/status/{serials}",
+  tags: ["Status and provenance"],
+  summary: "What has happened to every unit of a range (public)",
+  request: { params: z.object({ serials: z.string().max(200).openapi({ example: "JCM-JP-MN006-2020-1-100" }) }) },
+  responses: { 200: json(Status, "The status"), ...problems(400, 404) },
+});
+
+export const batchStatus = createRoute({
+  method: "post",
+  path: "/v1/status",
+  tags: ["Status and provenance"],
+  summary: "Status of up to 10,000 ranges; a bad entry fails only itself (public)",
+  request: {
+    body: {
+      required: true,
+      content: { "application/json": { schema: z.object({ serials: z.array(SerialString).min(1).max(10_000) }).strict() } },
+    },
+  },
+  responses: {
+    200: json(
+      z.object({
+        results: z.array(z.union([Status, z.object({ serials: z.string(), error: z.string(), status: z.number().int() })])),
+      }),
+      "One result per input, in order",
+    ),
+    ...problems(400, 413, 415),
+  },
+});
