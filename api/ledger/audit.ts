@@ -1,0 +1,112 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { big, date, rows, str, strOrNull } from "../../db/values.js";
+import { entryHash, GENESIS_HASH } from "./journal.js";
+
+/**
+ * Executable invariants (after regen-ledger's invariants.go): run after tests and by operators.
+ * Each finding is one broken rule; an empty list means the ledger is consistent.
+ */
+export interface Finding {
+  rule: "coverage" | "uses" | "journal" | "quantities";
+  detail: string;
+}
+
+async function coverage(db: Db): Promise<Finding[]> {
+  const found = await rows(
+    db,
+    sql`WITH s AS (
+          SELECT issuance_id, lower(serials) AS lo, upper(serials) AS hi,
+                 lag(upper(serials)) OVER (PARTITION BY issuance_id ORDER BY lower(serials)) AS prev_hi
+          FROM segments),
+        per AS (
+          SELECT issuance_id, sum(hi - lo) AS units, min(lo) AS lo, max(hi) AS hi,
+                 count(*) FILTER (WHERE prev_hi IS NOT NULL AND prev_hi <> lo) AS breaks
+          FROM s GROUP BY issuance_id)
+        SELECT i.id::text AS id FROM issuances i LEFT JOIN per ON per.issuance_id = i.id
+        WHERE per.issuance_id IS NULL OR per.breaks > 0 OR per.lo <> lower(i.serials) OR per.hi <> upper(i.serials)
+           OR per.units <> upper(i.serials) - lower(i.serials)`,
+  );
+  return found.map((r) => ({ rule: "coverage", detail: `segments do not cover issuance iss_${str(r.id)} exactly` }));
+}
+
+async function uses(db: Db): Promise<Finding[]> {
+  const mismatched = await rows(
+    db,
+    sql`SELECT DISTINCT u.issuance_id::text AS iss, coalesce(u.claim_id, u.report_id) AS use_id
+        FROM use_ranges u JOIN segments s ON s.issuance_id = u.issuance_id AND s.serials && u.serials
+        WHERE s.state NOT IN ('claimed', 'government_used')
+           OR coalesce(s.claim_id, s.report_id) IS DISTINCT FROM coalesce(u.claim_id, u.report_id)`,
+  );
+  const sums = await rows(
+    db,
+    sql`WITH a AS (SELECT issuance_id, coalesce(claim_id, report_id) AS use_id, sum(upper(serials) - lower(serials)) AS q
+                   FROM segments WHERE state IN ('claimed', 'government_used') GROUP BY 1, 2),
+             b AS (SELECT issuance_id, coalesce(claim_id, report_id) AS use_id, sum(upper(serials) - lower(serials)) AS q
+                   FROM use_ranges GROUP BY 1, 2)
+        SELECT coalesce(a.issuance_id, b.issuance_id)::text AS iss, coalesce(a.use_id, b.use_id) AS use_id
+        FROM a FULL JOIN b ON a.issuance_id = b.issuance_id AND a.use_id = b.use_id
+        WHERE a.q IS DISTINCT FROM b.q`,
+  );
+  return [...mismatched, ...sums].map((r) => ({
+    rule: "uses",
+    detail: `segments and terminal uses disagree on ${str(r.use_id)} in issuance iss_${str(r.iss)}`,
+  }));
+}
+
+async function quantities(db: Db): Promise<Finding[]> {
+  const found = await rows(
+    db,
+    sql`SELECT c.id FROM claims c
+        LEFT JOIN (SELECT claim_id, sum(upper(serials) - lower(serials)) AS q FROM use_ranges GROUP BY claim_id) u
+          ON u.claim_id = c.id
+        WHERE u.q IS DISTINCT FROM c.quantity
+        UNION ALL
+        SELECT r.id FROM government_reports r
+        LEFT JOIN (SELECT report_id, sum(upper(serials) - lower(serials)) AS q FROM use_ranges GROUP BY report_id) u
+          ON u.report_id = r.id
+        WHERE r.kind = 'ndc_use' AND u.q IS DISTINCT FROM r.quantity`,
+  );
+  return found.map((r) => ({ rule: "quantities", detail: `${str(r.id)}: quantity differs from its recorded units` }));
+}
+
+const PAGE = 10_000;
+
+/** Recomputes every entry's hash and checks each chain's links. */
+export async function verifyJournal(db: Db): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const heads = new Map<string, string>();
+  let after = 0n;
+  for (;;) {
+    const page = await rows(
+      db,
+      sql`SELECT seq::text AS seq, chain, at, kind, actor, serials, details, prev_hash, hash FROM journal
+          WHERE seq > ${after} ORDER BY seq LIMIT ${PAGE}`,
+    );
+    for (const r of page) {
+      const seq = big(r.seq);
+      const chain = str(r.chain);
+      const prevHash = str(r.prev_hash);
+      const expectedPrev = heads.get(chain) ?? GENESIS_HASH;
+      if (prevHash !== expectedPrev) findings.push({ rule: "journal", detail: `entry ${seq} does not link to its chain ${chain}` });
+      const recomputed = entryHash({
+        seq,
+        chain,
+        at: date(r.at),
+        kind: str(r.kind),
+        actor: strOrNull(r.actor),
+        serials: r.serials as string[],
+        details: (typeof r.details === "string" ? JSON.parse(r.details) : r.details) as Record<string, unknown>,
+        prevHash,
+      });
+      if (recomputed !== str(r.hash)) findings.push({ rule: "journal", detail: `entry ${seq} does not match its hash` });
+      heads.set(chain, str(r.hash));
+      after = seq;
+    }
+    if (page.length < PAGE) return findings;
+  }
+}
+
+export async function auditLedger(db: Db): Promise<Finding[]> {
+  return [...(await coverage(db)), ...(await uses(db)), ...(await quantities(db)), ...(await verifyJournal(db))];
+}

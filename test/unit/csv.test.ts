@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { parseCsv } from "../../api/import/csv.js";
+import { issuancesFromCsv } from "../../api/import/issuance-csv.js";
+
+describe("CSV reader", () => {
+  it("reads quoted fields, doubled quotes, CRLF and keeps line numbers of records", () => {
+    const records = parseCsv('a,b\r\n"x, ""y""",2\n"multi\nline",3\n\nlast,4');
+    expect(records).toEqual([
+      { line: 1, fields: ["a", "b"] },
+      { line: 2, fields: ['x, "y"', "2"] },
+      { line: 3, fields: ["multi\nline", "3"] },
+      { line: 6, fields: ["last", "4"] },
+    ]);
+  });
+
+  it("reports an unclosed quote with its line", () => {
+    expect(parseCsv('a\n"open,1\n')).toEqual({ error: "a quoted field is not closed", line: 2 });
+  });
+
+  it("maps issuance columns whatever their case or underscores, and names missing ones", () => {
+    const ok = issuancesFromCsv(
+      "projectRef,Registry,VINTAGE,monitoring_start,monitoring_end,serial_start,serial_end\nMN006,JP,2020,2019-07-06,2020-12-31,1,24249\n",
+    );
+    expect(ok).toEqual({
+      rows: [
+        {
+          line: 2,
+          value: {
+            projectRef: "MN006",
+            registry: "JP",
+            vintage: 2020,
+            monitoringPeriod: { start: "2019-07-06", end: "2020-12-31" },
+            serialStart: 1,
+            serialEnd: 24249,
+          },
+        },
+      ],
+    });
+    expect(issuancesFromCsv("project_ref,registry\nMN006,JP")).toEqual({
+      errors: [
+        {
+          path: "line 1",
+          line: 1,
+          message: "missing column(s): vintage, monitoring_start, monitoring_end, serial_start, serial_end",
+        },
+      ],
+    });
+  });
+});

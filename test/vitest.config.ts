@@ -1,0 +1,35 @@
+import { defineConfig } from "vitest/config";
+
+const dbTests = ["test/db/**/*.test.ts"];
+const slow = { testTimeout: 60_000, hookTimeout: 120_000 };
+
+/**
+ * One suite, every driver: the database tests run once on embedded PGlite and once on the
+ * PostgreSQL server (a fresh database per test file, cloned from a migrated template).
+ */
+export default defineConfig({
+  test: {
+    root: new URL("..", import.meta.url).pathname,
+    reporters: process.env.CI ? ["default"] : ["default"],
+    projects: [
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      {
+        test: {
+          name: "pglite",
+          include: dbTests,
+          env: { TEST_DB: "pglite" },
+          ...slow,
+        },
+      },
+      {
+        test: {
+          name: "postgres",
+          include: dbTests,
+          env: { TEST_DB: "postgres" },
+          globalSetup: ["test/helpers/postgres-setup.ts"],
+          ...slow,
+        },
+      },
+    ],
+  },
+});
