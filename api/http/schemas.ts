@@ -49,6 +49,8 @@ export const ConflictItem = z
     claimId: z.string().nullable().optional(),
     reportId: z.string().nullable().optional(),
     tokenId: z.string().nullable().optional(),
+    authorized: z.boolean().optional(),
+    correspondingAdjustment: z.boolean().optional(),
     reason: z.string().optional(),
   })
   .passthrough();

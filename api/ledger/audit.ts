@@ -80,8 +80,8 @@ export async function verifyJournal(db: Db): Promise<Finding[]> {
   for (;;) {
     const page = await rows(
       db,
-      sql`SELECT seq::text AS seq, chain, at, kind, actor, serials, details, prev_hash, hash FROM journal
-          WHERE seq > ${after} ORDER BY seq LIMIT ${PAGE}`,
+      sql`SELECT j.seq::text AS seq, j.chain, j.at, j.kind, j.actor, j.serials, j.details, j.prev_hash, j.hash
+          FROM journal j WHERE j.seq > ${after} ORDER BY j.seq LIMIT ${PAGE}`,
     );
     for (const r of page) {
       const seq = big(r.seq);

@@ -10,6 +10,8 @@ export interface Conflict {
   claimId?: string | null;
   reportId?: string | null;
   tokenId?: string | null;
+  authorized?: boolean;
+  correspondingAdjustment?: boolean;
   reason?: string;
 }
 

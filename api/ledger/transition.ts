@@ -30,6 +30,8 @@ export function toConflict(g: IssuanceTargets, p: RefusedPart): Conflict {
     claimId: p.claimId,
     reportId: p.reportId,
     tokenId: p.tokenId,
+    authorized: p.authorized,
+    correspondingAdjustment: p.correspondingAdjustment,
     reason: p.reason,
   };
 }

@@ -1,0 +1,270 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { databaseAvailable } from "../helpers/db.js";
+import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
+
+const claimBody = (over: Record<string, unknown>) => ({
+  beneficiary: { name: "Kanto Rail Co.", country: "JP" },
+  claimType: "contribution",
+  purpose: "Offsetting 2025 business travel",
+  period: { start: "2025-01-01", end: "2025-12-31" },
+  ...over,
+});
+
+describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, holdings", () => {
+  let t: TestContext;
+  let iss: Issued;
+  let a: Org;
+  let b: Org;
+  let mongolia: Org;
+  beforeAll(async () => {
+    t = await testContext();
+    iss = await t.issue({ project: "MN006", hostCountry: "MN", start: 1, end: 10_000 });
+    a = await t.org("company", "JP", "Aozora");
+    b = await t.org("company", "JP", "Kanto");
+    mongolia = await t.org("government", "MN");
+    const d = await t.call("POST", "/v1/deposits", {
+      key: iss.registry.key,
+      body: { serials: [iss.serials(1, 5000)], organizationId: a.id, registryReference: "JP-TR-1" },
+    });
+    expect(d.status).toBe(201);
+    expect(d.body).toMatchObject({ serials: [iss.serials(1, 5000)], organizationId: a.id, quantity: 5000 });
+  });
+  afterAll(async () => {
+    await t.audit();
+    await t.close();
+  });
+
+  it("shows the depositor's holdings", async () => {
+    const h = await t.call("GET", "/v1/holdings", { key: a.key });
+    expect(h.status).toBe(200);
+    expect(h.body).toEqual({
+      data: [
+        {
+          serials: iss.serials(1, 5000),
+          issuanceId: iss.issuanceId,
+          quantity: 5000,
+          state: "held",
+          authorized: false,
+          correspondingAdjustment: false,
+        },
+      ],
+      nextCursor: null,
+    });
+  });
+
+  it("refuses a deposit of units that are not in the registry, naming them", async () => {
+    const r = await t.call("POST", "/v1/deposits", {
+      key: iss.registry.key,
+      body: { serials: [iss.serials(4990, 5010)], organizationId: b.id, registryReference: "JP-TR-2" },
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe("serials_not_in_registry");
+    expect(r.body.conflicts).toEqual([expect.objectContaining({ serials: iss.serials(4990, 5000), state: "held", holder: a.id })]);
+  });
+
+  it("refuses a deposit to an unknown organization (404) or to a non-company (422)", async () => {
+    const unknown = await t.call("POST", "/v1/deposits", {
+      key: iss.registry.key,
+      body: { serials: [iss.serials(6000)], organizationId: "org_nope", registryReference: "x" },
+    });
+    expect(unknown.status).toBe(404);
+    const gov = await t.call("POST", "/v1/deposits", {
+      key: iss.registry.key,
+      body: { serials: [iss.serials(6000)], organizationId: mongolia.id, registryReference: "x" },
+    });
+    expect(gov.status).toBe(422);
+    expect(gov.body.code).toBe("invalid_holder");
+  });
+
+  it("transfers by allocate the lowest-numbered held units", async () => {
+    const r = await t.call("POST", "/v1/transfers", {
+      key: a.key,
+      body: { allocate: { issuanceId: iss.issuanceId, quantity: 100 }, toOrganizationId: b.id },
+    });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ serials: [iss.serials(1, 100)], quantity: 100 });
+    expect(r.body.id).toMatch(/^trf_/);
+    const hb = await t.call("GET", "/v1/holdings", { key: b.key });
+    expect(hb.body.data.map((h: { serials: string }) => h.serials)).toEqual([iss.serials(1, 100)]);
+  });
+
+  it("transfers named serials and refuses units the caller does not hold", async () => {
+    const ok = await t.call("POST", "/v1/transfers", {
+      key: a.key,
+      body: { serials: [iss.serials(201, 250), iss.serials(301, 310)], toOrganizationId: b.id },
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body.quantity).toBe(60);
+    const not = await t.call("POST", "/v1/transfers", {
+      key: a.key,
+      body: { serials: [iss.serials(90, 110)], toOrganizationId: b.id },
+    });
+    expect(not.status).toBe(409);
+    expect(not.body.code).toBe("serials_not_held");
+    expect(not.body.conflicts).toEqual([expect.objectContaining({ serials: iss.serials(90, 100), holder: b.id, state: "held" })]);
+  });
+
+  it("refuses a transfer giving both or neither of serials and allocate, or to oneself", async () => {
+    const both = await t.call("POST", "/v1/transfers", {
+      key: a.key,
+      body: { serials: [iss.serials(400)], allocate: { issuanceId: iss.issuanceId, quantity: 1 }, toOrganizationId: b.id },
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.errors[0].message).toContain("exactly one of serials or allocate");
+    const neither = await t.call("POST", "/v1/transfers", { key: a.key, body: { toOrganizationId: b.id } });
+    expect(neither.status).toBe(400);
+    const self = await t.call("POST", "/v1/transfers", { key: a.key, body: { serials: [iss.serials(400)], toOrganizationId: a.id } });
+    expect(self.status).toBe(422);
+    const tooMany = await t.call("POST", "/v1/transfers", {
+      key: a.key,
+      body: { allocate: { issuanceId: iss.issuanceId, quantity: 1_000_000 }, toOrganizationId: b.id },
+    });
+    expect(tooMany.status).toBe(409);
+    expect(tooMany.body).toMatchObject({ code: "insufficient_holdings", available: 4840, requested: 1_000_000 });
+  });
+
+  it("claims held units (contribution), and the units become claimed for good", async () => {
+    const r = await t.call("POST", "/v1/claims", { key: b.key, body: claimBody({ serials: [iss.serials(1, 10)] }) });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({
+      id: expect.stringMatching(/^clm_/),
+      claimant: b.id,
+      beneficiary: { name: "Kanto Rail Co.", country: "JP" },
+      claimType: "contribution",
+      serials: [iss.serials(1, 10)],
+      quantity: 10,
+      hostCountries: ["MN"],
+      certificate: { hash: expect.stringMatching(/^[0-9a-f]{64}$/), journalSeq: expect.any(Number) },
+    });
+    const got = await t.call("GET", `/v1/claims/${r.body.id}`);
+    expect(got.status).toBe(200);
+    expect(got.body).toEqual(r.body);
+    const status = await t.call("GET", `/v1/status/${iss.serials(5, 15)}`);
+    expect(status.body.parts).toEqual([
+      expect.objectContaining({ serials: iss.serials(5, 10), state: "claimed", claimId: r.body.id }),
+      expect.objectContaining({ serials: iss.serials(11, 15), state: "held", holder: b.id }),
+    ]);
+    const again = await t.call("POST", "/v1/claims", { key: b.key, body: claimBody({ serials: [iss.serials(8, 12)] }) });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe("serials_already_claimed");
+    expect(again.body.conflicts).toEqual([expect.objectContaining({ serials: iss.serials(8, 10), state: "claimed", claimId: r.body.id })]);
+  });
+
+  it("refuses compensation on units without authorization and corresponding adjustment", async () => {
+    const r = await t.call("POST", "/v1/claims", {
+      key: b.key,
+      body: claimBody({ claimType: "compensation", serials: [iss.serials(20, 30)] }),
+    });
+    expect(r.status).toBe(409);
+    expect(r.body.code).toBe("compensation_requires_corresponding_adjustment");
+    expect(r.body.conflicts).toEqual([expect.objectContaining({
+        serials: iss.serials(20, 30),
+        state: "held",
+        authorized: false,
+        correspondingAdjustment: false,
+        reason: "compensation_requires_corresponding_adjustment",
+      }),]);
+  });
+
+  it("allows compensation once the host country authorized and adjusted the units", async () => {
+    for (const kind of ["authorization", "corresponding_adjustment"]) {
+      const rep = await t.call("POST", "/v1/government-reports", {
+        key: mongolia.key,
+        body: { kind, year: 2025, serials: [iss.serials(20, 25)], reference: `MN-${kind}` },
+      });
+      expect(rep.status).toBe(201);
+      expect(rep.body).toMatchObject({ party: "MN", kind, year: 2025, serials: [iss.serials(20, 25)], quantity: 6 });
+    }
+    const partly = await t.call("POST", "/v1/claims", {
+      key: b.key,
+      body: claimBody({ claimType: "compensation", serials: [iss.serials(20, 30)] }),
+    });
+    expect(partly.status).toBe(409);
+    expect(partly.body.conflicts).toEqual([expect.objectContaining({ serials: iss.serials(26, 30) })]);
+    const ok = await t.call("POST", "/v1/claims", {
+      key: b.key,
+      body: claimBody({ claimType: "compensation", serials: [iss.serials(20, 25)] }),
+    });
+    expect(ok.status).toBe(201);
+    expect(ok.body.claimType).toBe("compensation");
+  });
+
+  it("claims by allocate, and lists claims by claimant, year and host country", async () => {
+    const r = await t.call("POST", "/v1/claims", {
+      key: a.key,
+      body: claimBody({ allocate: { issuanceId: iss.issuanceId, quantity: 5 } }),
+    });
+    expect(r.status).toBe(201);
+    expect(r.body.serials).toEqual([iss.serials(101, 105)]);
+    const year = new Date().getUTCFullYear();
+    const mine = await t.call("GET", `/v1/claims?claimant=${a.id}&year=${year}&hostCountry=MN`);
+    expect(mine.body.data.map((c: { id: string }) => c.id)).toEqual([r.body.id]);
+    expect((await t.call("GET", `/v1/claims?claimant=${a.id}&year=${year - 5}`)).body.data).toEqual([]);
+    expect((await t.call("GET", `/v1/claims?hostCountry=ID`)).body.data).toEqual([]);
+    const page1 = await t.call("GET", "/v1/claims?limit=2");
+    expect(page1.body.data).toHaveLength(2);
+    const page2 = await t.call("GET", `/v1/claims?limit=2&cursor=${page1.body.nextCursor}`);
+    expect(page2.body.data.length).toBeGreaterThan(0);
+    expect(page2.body.data[0].id < page1.body.data[1].id).toBe(true);
+    expect((await t.call("GET", "/v1/claims?limit=0")).status).toBe(400);
+    expect((await t.call("GET", "/v1/claims/clm_unknown")).status).toBe(404);
+  });
+
+  it("refuses a claim with bad fields, listing each", async () => {
+    const r = await t.call("POST", "/v1/claims", {
+      key: b.key,
+      body: {
+        serials: ["JCM-JP-MN006-2020-01-5"],
+        beneficiary: { name: "", country: "Japan" },
+        claimType: "offset",
+        purpose: "x",
+        period: { start: "2025-13-01", end: "2025-12-31" },
+      },
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      "beneficiary.country",
+      "beneficiary.name",
+      "claimType",
+      "period.start",
+    ]);
+    const badSerial = await t.call("POST", "/v1/claims", { key: b.key, body: claimBody({ serials: ["JCM-JP-MN006-2020-01-5"] }) });
+    expect(badSerial.status).toBe(400);
+    expect(badSerial.body.errors).toEqual([{ path: "serials.0", message: 'start "01" must not have leading zeros' }]);
+    const unknown = await t.call("POST", "/v1/claims", { key: b.key, body: claimBody({ serials: ["JCM-JP-MN006-2019-1-5"] }) });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe("serials_not_found");
+    const overlap = await t.call("POST", "/v1/claims", {
+      key: b.key,
+      body: claimBody({ serials: [iss.serials(40, 50), iss.serials(45, 46)] }),
+    });
+    expect(overlap.status).toBe(400);
+    expect(overlap.body.errors).toEqual([{ path: "serials.1", message: "overlaps serials.0" }]);
+    const reversedPeriod = await t.call("POST", "/v1/claims", {
+      key: b.key,
+      body: claimBody({ serials: [iss.serials(40)], period: { start: "2025-12-31", end: "2025-01-01" } }),
+    });
+    expect(reversedPeriod.status).toBe(400);
+  });
+
+  it("withdraws: the holder its own units, a registry anyone's; nobody else", async () => {
+    const other = await t.call("POST", "/v1/withdrawals", { key: a.key, body: { serials: [iss.serials(40, 41)], registryReference: "x" } });
+    expect(other.status).toBe(409);
+    expect(other.body.code).toBe("serials_not_held");
+    const own = await t.call("POST", "/v1/withdrawals", { key: b.key, body: { serials: [iss.serials(40, 41)], registryReference: "JP-W-1" } });
+    expect(own.status).toBe(201);
+    const byRegistry = await t.call("POST", "/v1/withdrawals", {
+      key: iss.registry.key,
+      body: { serials: [iss.serials(4001, 5000)], registryReference: "JP-W-2" },
+    });
+    expect(byRegistry.status).toBe(201);
+    const status = await t.call("GET", `/v1/status/${iss.serials(4000, 5001)}`);
+    expect(status.body.parts.map((p: { serials: string; state: string }) => [p.serials, p.state])).toEqual([
+      [iss.serials(4000), "held"],
+      [iss.serials(4001, 5001), "in_registry"],
+    ]);
+    const claimed = await t.call("POST", "/v1/withdrawals", { key: iss.registry.key, body: { serials: [iss.serials(1, 2)], registryReference: "x" } });
+    expect(claimed.status).toBe(409);
+    expect(claimed.body.code).toBe("serials_already_claimed");
+  });
+});
