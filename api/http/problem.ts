@@ -45,7 +45,7 @@ function isUnavailable(error: unknown): boolean {
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof LedgerError) {
-    return problem(error.status, error.code, error.shortMessage, error.details, error.extensions());
+    return problem(error.status, error.code, error.shortMessage, error.details ?? error.shortMessage, error.extensions());
   }
   if (error instanceof HTTPException) {
     const [code, title] = HTTP_CODES[error.status] ?? ["http_error", "Request failed"];
