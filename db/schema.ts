@@ -100,10 +100,7 @@ export const segments = pgTable(
   },
   (t) => [
     index("segments_holder").on(t.holder, t.state),
-    check(
-      "segments_state",
-      sql`${t.state} in ('in_registry', 'held', 'tokenized', 'claimed', 'government_used')`,
-    ),
+    check("segments_state", sql`${t.state} in ('in_registry', 'held', 'tokenized', 'claimed', 'government_used')`),
   ],
 );
 

@@ -5,8 +5,8 @@ import { loadConfig } from "../api/config.js";
 import { LedgerError } from "../api/ledger/errors.js";
 import { importIssuances } from "../api/ledger/issuances.js";
 import { createLogger } from "../api/logger.js";
-import { openRuntime } from "../api/runtime.js";
 import { csvImportRows } from "../api/routes/issuances/issuances.handlers.js";
+import { openRuntime } from "../api/runtime.js";
 import { rows, str } from "../db/values.js";
 import { seed } from "./seed.js";
 

@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
-import { rows } from "../db/values.js";
-import { parseCsv } from "../api/import/csv.js";
 import { createKey, createOrganization, type Organization } from "../api/accounts/organizations.js";
+import { parseCsv } from "../api/import/csv.js";
 import { createClaim } from "../api/ledger/claims.js";
 import type { Actor, Deps } from "../api/ledger/deps.js";
 import { createIssuance, type IssuanceView } from "../api/ledger/issuances.js";
 import { deposit, transfer } from "../api/ledger/movements.js";
 import { createProject } from "../api/ledger/projects.js";
 import { createGovernmentReport } from "../api/ledger/reports.js";
+import { rows } from "../db/values.js";
 
 /**
  * A living demo built from real JCM data (scripts/seed-data, copied from the public sources its

@@ -117,7 +117,8 @@ export async function revokeKey(deps: Deps, actor: Actor, keyId: string): Promis
     const [key] = await rows(tx, sql`SELECT organization_id, revoked_at FROM api_keys WHERE id = ${keyId}`);
     if (!key) throw new NotFound("key_not_found", `No key ${keyId.slice(0, 64)}`);
     const owner = str(key.organization_id);
-    if (actor.role !== "admin" && actor.id !== owner) throw new Forbidden("Only an admin or the key's organization may revoke it");
+    if (actor.role !== "admin" && actor.id !== owner)
+      throw new Forbidden("Only an admin or the key's organization may revoke it");
     if (key.revoked_at !== null) return;
     await tx.execute(sql`SELECT id FROM organizations WHERE id = ${owner} FOR UPDATE`);
     await tx.execute(sql`UPDATE api_keys SET revoked_at = ${at.toISOString()} WHERE id = ${keyId}`);
@@ -154,12 +155,16 @@ export async function ensureAdminKey(deps: Deps, secret: string): Promise<void> 
   const [existing] = await rows(deps.db, sql`SELECT id FROM api_keys WHERE key_hash = ${hashKey(secret)}`);
   if (existing) return;
   const [admin] = await rows(deps.db, sql`SELECT * FROM organizations WHERE role = 'admin' ORDER BY id LIMIT 1`);
-  const org = admin ? orgFromRow(admin) : await createOrganization(deps, null, { name: "Administrators", role: "admin" });
+  const org = admin
+    ? orgFromRow(admin)
+    : await createOrganization(deps, null, { name: "Administrators", role: "admin" });
   await createKey(deps, null, org.id, "ADMIN_API_KEY", secret);
 }
 
 export async function createAdminKey(deps: Deps): Promise<KeyInfo & { key: string }> {
   const [admin] = await rows(deps.db, sql`SELECT * FROM organizations WHERE role = 'admin' ORDER BY id LIMIT 1`);
-  const org = admin ? orgFromRow(admin) : await createOrganization(deps, null, { name: "Administrators", role: "admin" });
+  const org = admin
+    ? orgFromRow(admin)
+    : await createOrganization(deps, null, { name: "Administrators", role: "admin" });
   return createKey(deps, null, org.id, "created by the CLI");
 }

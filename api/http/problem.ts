@@ -37,7 +37,8 @@ function isUnavailable(error: unknown): boolean {
   let e: unknown = error;
   for (let depth = 0; e && depth < 5; depth++) {
     if (typeof e === "object" && e !== null && "code" in e && UNAVAILABLE.has(String(e.code))) return true;
-    if (e instanceof Error && /Connection terminated|timeout exceeded when trying to connect/.test(e.message)) return true;
+    if (e instanceof Error && /Connection terminated|timeout exceeded when trying to connect/.test(e.message))
+      return true;
     e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;
   }
   return false;
@@ -45,7 +46,13 @@ function isUnavailable(error: unknown): boolean {
 
 export function toProblem(error: unknown): Problem {
   if (error instanceof LedgerError) {
-    return problem(error.status, error.code, error.shortMessage, error.details ?? error.shortMessage, error.extensions());
+    return problem(
+      error.status,
+      error.code,
+      error.shortMessage,
+      error.details ?? error.shortMessage,
+      error.extensions(),
+    );
   }
   if (error instanceof HTTPException) {
     const [code, title] = HTTP_CODES[error.status] ?? ["http_error", "Request failed"];
@@ -77,5 +84,8 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
 }
 
 export function notFound(c: Context): Response {
-  return respond(c, problem(404, "not_found", "Not found", `No resource at ${c.req.method} ${c.req.path.slice(0, 200)}`));
+  return respond(
+    c,
+    problem(404, "not_found", "Not found", `No resource at ${c.req.method} ${c.req.path.slice(0, 200)}`),
+  );
 }

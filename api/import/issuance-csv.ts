@@ -34,7 +34,8 @@ const asNumber = (text: string) => (/^[0-9]{1,15}$/.test(text) ? Number(text) : 
 
 export function issuancesFromCsv(text: string): { rows: CsvIssuance[] } | { errors: ErrorDetail[] } {
   const records = parseCsv(text);
-  if (!Array.isArray(records)) return { errors: [{ path: `line ${records.line}`, line: records.line, message: records.error }] };
+  if (!Array.isArray(records))
+    return { errors: [{ path: `line ${records.line}`, line: records.line, message: records.error }] };
   const [header, ...data] = records;
   if (!header) return { errors: [{ path: "line 1", line: 1, message: "the file is empty; expected a header row" }] };
   const index = new Map(header.fields.map((name, i) => [squash(name), i]));

@@ -88,7 +88,8 @@ export async function verifyJournal(db: Db): Promise<Finding[]> {
       const chain = str(r.chain);
       const prevHash = str(r.prev_hash);
       const expectedPrev = heads.get(chain) ?? GENESIS_HASH;
-      if (prevHash !== expectedPrev) findings.push({ rule: "journal", detail: `entry ${seq} does not link to its chain ${chain}` });
+      if (prevHash !== expectedPrev)
+        findings.push({ rule: "journal", detail: `entry ${seq} does not link to its chain ${chain}` });
       const recomputed = entryHash({
         seq,
         chain,
@@ -99,7 +100,8 @@ export async function verifyJournal(db: Db): Promise<Finding[]> {
         details: (typeof r.details === "string" ? JSON.parse(r.details) : r.details) as Record<string, unknown>,
         prevHash,
       });
-      if (recomputed !== str(r.hash)) findings.push({ rule: "journal", detail: `entry ${seq} does not match its hash` });
+      if (recomputed !== str(r.hash))
+        findings.push({ rule: "journal", detail: `entry ${seq} does not match its hash` });
       heads.set(chain, str(r.hash));
       after = seq;
     }

@@ -49,7 +49,9 @@ export function claimPolicy(
 /** `held(caller) → claimed(claim)`: terminal, recorded in segments and in the use table. */
 export async function createClaim(deps: Deps, actor: Actor, p: ClaimParams): Promise<Claim> {
   if (p.period.start > p.period.end) {
-    throw new InvalidRequest([{ path: "period", message: `period starts (${p.period.start}) after it ends (${p.period.end})` }]);
+    throw new InvalidRequest([
+      { path: "period", message: `period starts (${p.period.start}) after it ends (${p.period.end})` },
+    ]);
   }
   const at = deps.clock();
   const id = newId(deps, "clm");

@@ -308,7 +308,8 @@ export async function createIssuance(deps: Deps, actor: Actor, p: IssuanceParams
     return view as IssuanceView;
   } catch (error) {
     // A concurrent issuance won the race: the exclusion constraint refused this one.
-    if (isConstraintViolation(error, "issuances_no_overlap")) throw doubleIssuance(p, await existingOverlaps(deps.db, [p]));
+    if (isConstraintViolation(error, "issuances_no_overlap"))
+      throw doubleIssuance(p, await existingOverlaps(deps.db, [p]));
     throw error;
   }
 }

@@ -123,7 +123,9 @@ export async function appendJournal(db: Db, inputs: JournalInput[]): Promise<Jou
       entries.map((e) => e.hash),
       "text",
     )}) AS u(seq, chain, at, kind, actor, serials, details, prev, hash)`);
-  const ranges = inputs.flatMap((input, i) => input.ranges.map((r) => ({ ...r, seq: (entries[i] as JournalEntry).seq })));
+  const ranges = inputs.flatMap((input, i) =>
+    input.ranges.map((r) => ({ ...r, seq: (entries[i] as JournalEntry).seq })),
+  );
   if (ranges.length > 0) {
     await db.execute(sql`
       INSERT INTO journal_ranges (seq, issuance_id, serials)

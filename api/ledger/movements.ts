@@ -97,7 +97,9 @@ export async function deposit(deps: Deps, actor: Actor, p: DepositParams): Promi
     to: p.organizationId,
     registryReference: p.registryReference,
     change: (u) =>
-      u.state === "in_registry" ? { ok: { ...u, state: "held", holder: p.organizationId } } : { refuse: refuseNotInRegistry(u.state) },
+      u.state === "in_registry"
+        ? { ok: { ...u, state: "held", holder: p.organizationId } }
+        : { refuse: refuseNotInRegistry(u.state) },
   });
 }
 

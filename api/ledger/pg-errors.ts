@@ -2,7 +2,13 @@
 export function pgError(error: unknown): { code?: string; constraint?: string } | undefined {
   let e: unknown = error;
   for (let depth = 0; e && depth < 5; depth++) {
-    if (typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) {
+    if (
+      typeof e === "object" &&
+      e !== null &&
+      "code" in e &&
+      typeof e.code === "string" &&
+      /^[0-9A-Z]{5}$/.test(e.code)
+    ) {
       return e as { code: string; constraint?: string };
     }
     e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { arrayParam, big, rows, str } from "../../db/values.js";
 import { InvalidRequest, SerialsNotFound } from "./errors.js";
-import { type Range, normalize, overlaps } from "./ranges.js";
+import { normalize, overlaps, type Range } from "./ranges.js";
 import { formatSerials, type SerialRange, tryParseSerials } from "./serials.js";
 
 /** One requested serial range, placed inside the issuance that holds it. */

@@ -40,7 +40,8 @@ export function tryParseSerials(input: string): SerialRange | string {
   if (!input.startsWith("JCM-")) return 'serials must start with "JCM-"';
   const parts = input.split("-");
   if (parts.length !== 5 && parts.length !== 6) {
-    if (parts.includes("")) return 'a part is empty: parts are separated by one "-" and unit numbers cannot be negative';
+    if (parts.includes(""))
+      return 'a part is empty: parts are separated by one "-" and unit numbers cannot be negative';
     return "expected JCM-<registry>-<project>-<vintage>-<start>[-<end>], e.g. JCM-JP-MN006-2019-1001-1500";
   }
   const [, registry = "", project = "", vintageText = "", startText = "", endText] = parts;

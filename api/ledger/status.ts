@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.js";
 import { arrayParam, big, rows, strOrNull } from "../../db/values.js";
 import type { Logger } from "./deps.js";
 import { InvalidSerials, SerialsNotFound } from "./errors.js";
-import { type Range, normalize } from "./ranges.js";
+import { normalize, type Range } from "./ranges.js";
 import { type ResolvedRange, resolveEach } from "./resolve.js";
 import { coversExactly, partsWithin, type Segment, TERMINAL_STATES } from "./segments.js";
 import { formatSerials, quantityOf } from "./serials.js";

@@ -2,14 +2,15 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { arrayParam, big, bool, type Row, rows, strOrNull } from "../../db/values.js";
 import type { Range } from "./ranges.js";
-import { type Segment, type UnitState, sameAttrs } from "./segments.js";
+import { type Segment, sameAttrs, type UnitState } from "./segments.js";
 
 /** Reading and writing segments and terminal-use ranges. The one place that writes segments. */
 export interface StoredSegment extends Segment {
   id: bigint;
 }
 
-export const SEGMENT_COLUMNS = sql.raw(`s.id::text AS id, lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi,
+export const SEGMENT_COLUMNS =
+  sql.raw(`s.id::text AS id, lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi,
   s.state, s.holder, s.claim_id, s.report_id, s.token_id, s.authorized, s.corresponding_adjustment`);
 
 export function segmentFromRow(row: Row): StoredSegment {

@@ -10,7 +10,7 @@ export function HomePage() {
         voluntary carbon market: who holds it, who claimed it, and whether a government counts it toward its NDC. It
         refuses anything that would count one tonne twice.
       </p>
-      <form method="get" action="/search" role="search">
+      <form method="get" action="/search" aria-label="Search serials or claims">
         <label for="q">Serial range or claim id</label>
         <input id="q" name="q" type="search" required maxlength={120} placeholder="JCM-JP-MN006-2020-1-100" />
         <button type="submit">Look up</button>

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseAvailable } from "../helpers/db.js";
 import { type TestContext, testContext } from "../helpers/app.js";
+import { databaseAvailable } from "../helpers/db.js";
 
 describe.runIf(databaseAvailable())("organizations and keys", () => {
   let t: TestContext;
@@ -30,18 +30,32 @@ describe.runIf(databaseAvailable())("organizations and keys", () => {
     expect(r.status).toBe(400);
     expect(r.headers.get("content-type")).toContain("application/problem+json");
     expect(r.body.code).toBe("invalid_request");
-    expect(r.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["country", "name", "role", "walletAddress"]);
+    expect(r.body.errors.map((e: { path: string }) => e.path).sort()).toEqual([
+      "country",
+      "name",
+      "role",
+      "walletAddress",
+    ]);
   });
 
   it("issues a key shown once that authenticates as its organization, and revokes it at once", async () => {
-    const org = await t.call("POST", "/v1/organizations", { key: t.admin.key, body: { name: "Keyed", role: "company" } });
-    const k = await t.call("POST", `/v1/organizations/${org.body.id}/keys`, { key: t.admin.key, body: { label: "ci" } });
+    const org = await t.call("POST", "/v1/organizations", {
+      key: t.admin.key,
+      body: { name: "Keyed", role: "company" },
+    });
+    const k = await t.call("POST", `/v1/organizations/${org.body.id}/keys`, {
+      key: t.admin.key,
+      body: { label: "ci" },
+    });
     expect(k.status).toBe(201);
     expect(k.body.key).toMatch(/^jcmk_[A-Za-z0-9_-]{43}$/);
     expect(k.body.id).toMatch(/^key_/);
     const me = await t.call("GET", "/v1/me", { key: k.body.key });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ organization: { id: org.body.id, role: "company" }, key: { id: k.body.id, label: "ci" } });
+    expect(me.body).toMatchObject({
+      organization: { id: org.body.id, role: "company" },
+      key: { id: k.body.id, label: "ci" },
+    });
     expect(JSON.stringify(me.body)).not.toContain(k.body.key);
     const del = await t.call("DELETE", `/v1/keys/${k.body.id}`, { key: t.admin.key });
     expect(del.status).toBe(204);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseAvailable } from "../helpers/db.js";
 import { type Org, type TestContext, testContext } from "../helpers/app.js";
+import { databaseAvailable } from "../helpers/db.js";
 
 type Role = "admin" | "registry" | "government" | "company";
 
@@ -53,7 +53,8 @@ describe.runIf(databaseAvailable())("auth matrix", () => {
     expect(none.status).toBe(401);
     for (const role of ["admin", "registry", "government", "company"] as Role[]) {
       const r = await t.call(w.method, w.path, { key: orgs[role].key, body });
-      if (w.roles.includes(role)) expect([200, 201, 204, 400, 404], `${role}: ${JSON.stringify(r.body)}`).toContain(r.status);
+      if (w.roles.includes(role))
+        expect([200, 201, 204, 400, 404], `${role}: ${JSON.stringify(r.body)}`).toContain(r.status);
       else {
         expect(r.status, role).toBe(403);
         expect(r.body.code).toBe("forbidden");
@@ -62,7 +63,9 @@ describe.runIf(databaseAvailable())("auth matrix", () => {
   });
 
   it.each(PUBLIC)("%s %s is public: no key needed", async (method, path) => {
-    const r = await t.call(method, path, { body: method === "POST" ? { serials: ["JCM-JP-MN006-2020-1"] } : undefined });
+    const r = await t.call(method, path, {
+      body: method === "POST" ? { serials: ["JCM-JP-MN006-2020-1"] } : undefined,
+    });
     expect([200, 404]).toContain(r.status);
   });
 });

@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgError } from "../../api/ledger/pg-errors.js";
 import { rows } from "../../db/values.js";
-import { databaseAvailable } from "../helpers/db.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
+import { databaseAvailable } from "../helpers/db.js";
 
 const claim = (serials: string[]) => ({
   serials,
@@ -54,7 +54,9 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     const r = await t.call("POST", "/v1/claims", { key: company.key, body: claim([iss.serials(5, 15)]) });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe("serials_already_claimed");
-    expect(r.body.conflicts).toEqual([expect.objectContaining({ serials: iss.serials(5, 10), state: "claimed", claimId })]);
+    expect(r.body.conflicts).toEqual([
+      expect.objectContaining({ serials: iss.serials(5, 10), state: "claimed", claimId }),
+    ]);
     const status = await t.call("GET", `/v1/status/${iss.serials(11, 15)}`);
     expect(status.body.parts[0].state).toBe("held");
   });
@@ -100,13 +102,25 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
 
   it("lets only the project's parties report: Japan or the host may authorize, only the host adjusts", async () => {
     const body = (kind: string) => ({ kind, year: 2025, serials: [iss.serials(700, 710)], reference: "ref" });
-    expect((await t.call("POST", "/v1/government-reports", { key: indonesia.key, body: body("authorization") })).status).toBe(403);
-    expect((await t.call("POST", "/v1/government-reports", { key: indonesia.key, body: body("ndc_use") })).status).toBe(403);
-    const jpCa = await t.call("POST", "/v1/government-reports", { key: japan.key, body: body("corresponding_adjustment") });
+    expect(
+      (await t.call("POST", "/v1/government-reports", { key: indonesia.key, body: body("authorization") })).status,
+    ).toBe(403);
+    expect((await t.call("POST", "/v1/government-reports", { key: indonesia.key, body: body("ndc_use") })).status).toBe(
+      403,
+    );
+    const jpCa = await t.call("POST", "/v1/government-reports", {
+      key: japan.key,
+      body: body("corresponding_adjustment"),
+    });
     expect(jpCa.status).toBe(403);
     expect(jpCa.body.detail).toContain("host country");
-    expect((await t.call("POST", "/v1/government-reports", { key: japan.key, body: body("authorization") })).status).toBe(201);
-    expect((await t.call("POST", "/v1/government-reports", { key: mongolia.key, body: body("corresponding_adjustment") })).status).toBe(201);
+    expect(
+      (await t.call("POST", "/v1/government-reports", { key: japan.key, body: body("authorization") })).status,
+    ).toBe(201);
+    expect(
+      (await t.call("POST", "/v1/government-reports", { key: mongolia.key, body: body("corresponding_adjustment") }))
+        .status,
+    ).toBe(201);
     const status = await t.call("GET", `/v1/status/${iss.serials(700, 710)}`);
     expect(status.body.parts).toEqual([
       expect.objectContaining({ state: "in_registry", authorized: true, correspondingAdjustment: true, quantity: 11 }),
@@ -124,9 +138,17 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
 
   it("a failed request leaves nothing behind: no segment, journal entry or claim", async () => {
     const count = async () =>
-      (await rows(t.database.db, sql`SELECT (SELECT count(*) FROM segments) + (SELECT count(*) FROM journal) + (SELECT count(*) FROM claims) AS n`))[0]?.n;
+      (
+        await rows(
+          t.database.db,
+          sql`SELECT (SELECT count(*) FROM segments) + (SELECT count(*) FROM journal) + (SELECT count(*) FROM claims) AS n`,
+        )
+      )[0]?.n;
     const before = await count();
-    const r = await t.call("POST", "/v1/claims", { key: company.key, body: claim([iss.serials(50, 60), iss.serials(5)]) });
+    const r = await t.call("POST", "/v1/claims", {
+      key: company.key,
+      body: claim([iss.serials(50, 60), iss.serials(5)]),
+    });
     expect(r.status).toBe(409);
     expect(await count()).toEqual(before);
   });
@@ -152,7 +174,9 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     it("terminal uses (use_ranges_no_overlap): a second claim on claimed units", async () => {
       const id = iss.issuanceId.slice(4);
       const e = await violation(() =>
-        t.database.db.execute(sql`INSERT INTO use_ranges (issuance_id, serials, claim_id) VALUES (${id}, int8range(10, 11, '[]'), 'clm_forged')`),
+        t.database.db.execute(
+          sql`INSERT INTO use_ranges (issuance_id, serials, claim_id) VALUES (${id}, int8range(10, 11, '[]'), 'clm_forged')`,
+        ),
       );
       expect(e).toMatchObject({ code: "23P01", constraint: "use_ranges_no_overlap" });
     });
@@ -160,11 +184,15 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     it("units outside their issuance, and segments whose state lacks its owner", async () => {
       const id = iss.issuanceId.slice(4);
       const outside = await violation(() =>
-        t.database.db.execute(sql`INSERT INTO use_ranges (issuance_id, serials, claim_id) VALUES (${id}, int8range(5000, 5001, '[]'), 'clm_x')`),
+        t.database.db.execute(
+          sql`INSERT INTO use_ranges (issuance_id, serials, claim_id) VALUES (${id}, int8range(5000, 5001, '[]'), 'clm_x')`,
+        ),
       );
       expect(outside?.code).toBe("23514");
       const ownerless = await violation(() =>
-        t.database.db.execute(sql`UPDATE segments SET state = 'held' WHERE issuance_id = ${id} AND state = 'in_registry'`),
+        t.database.db.execute(
+          sql`UPDATE segments SET state = 'held' WHERE issuance_id = ${id} AND state = 'in_registry'`,
+        ),
       );
       expect(ownerless).toMatchObject({ code: "23514", constraint: "segments_state_refs" });
     });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseAvailable } from "../helpers/db.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
+import { databaseAvailable } from "../helpers/db.js";
 
 const claimBody = (over: Record<string, unknown>) => ({
   beneficiary: { name: "Kanto Rail Co.", country: "JP" },
@@ -59,7 +59,9 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
     });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe("serials_not_in_registry");
-    expect(r.body.conflicts).toEqual([expect.objectContaining({ serials: iss.serials(4990, 5000), state: "held", holder: a.id })]);
+    expect(r.body.conflicts).toEqual([
+      expect.objectContaining({ serials: iss.serials(4990, 5000), state: "held", holder: a.id }),
+    ]);
   });
 
   it("refuses a deposit to an unknown organization (404) or to a non-company (422)", async () => {
@@ -101,19 +103,28 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
     });
     expect(not.status).toBe(409);
     expect(not.body.code).toBe("serials_not_held");
-    expect(not.body.conflicts).toEqual([expect.objectContaining({ serials: iss.serials(90, 100), holder: b.id, state: "held" })]);
+    expect(not.body.conflicts).toEqual([
+      expect.objectContaining({ serials: iss.serials(90, 100), holder: b.id, state: "held" }),
+    ]);
   });
 
   it("refuses a transfer giving both or neither of serials and allocate, or to oneself", async () => {
     const both = await t.call("POST", "/v1/transfers", {
       key: a.key,
-      body: { serials: [iss.serials(400)], allocate: { issuanceId: iss.issuanceId, quantity: 1 }, toOrganizationId: b.id },
+      body: {
+        serials: [iss.serials(400)],
+        allocate: { issuanceId: iss.issuanceId, quantity: 1 },
+        toOrganizationId: b.id,
+      },
     });
     expect(both.status).toBe(400);
     expect(both.body.errors[0].message).toContain("exactly one of serials or allocate");
     const neither = await t.call("POST", "/v1/transfers", { key: a.key, body: { toOrganizationId: b.id } });
     expect(neither.status).toBe(400);
-    const self = await t.call("POST", "/v1/transfers", { key: a.key, body: { serials: [iss.serials(400)], toOrganizationId: a.id } });
+    const self = await t.call("POST", "/v1/transfers", {
+      key: a.key,
+      body: { serials: [iss.serials(400)], toOrganizationId: a.id },
+    });
     expect(self.status).toBe(422);
     const tooMany = await t.call("POST", "/v1/transfers", {
       key: a.key,
@@ -144,10 +155,15 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
       expect.objectContaining({ serials: iss.serials(5, 10), state: "claimed", claimId: r.body.id }),
       expect.objectContaining({ serials: iss.serials(11, 15), state: "held", holder: b.id }),
     ]);
-    const again = await t.call("POST", "/v1/claims", { key: b.key, body: claimBody({ serials: [iss.serials(8, 12)] }) });
+    const again = await t.call("POST", "/v1/claims", {
+      key: b.key,
+      body: claimBody({ serials: [iss.serials(8, 12)] }),
+    });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe("serials_already_claimed");
-    expect(again.body.conflicts).toEqual([expect.objectContaining({ serials: iss.serials(8, 10), state: "claimed", claimId: r.body.id })]);
+    expect(again.body.conflicts).toEqual([
+      expect.objectContaining({ serials: iss.serials(8, 10), state: "claimed", claimId: r.body.id }),
+    ]);
   });
 
   it("refuses compensation on units without authorization and corresponding adjustment", async () => {
@@ -157,13 +173,15 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
     });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe("compensation_requires_corresponding_adjustment");
-    expect(r.body.conflicts).toEqual([expect.objectContaining({
+    expect(r.body.conflicts).toEqual([
+      expect.objectContaining({
         serials: iss.serials(20, 30),
         state: "held",
         authorized: false,
         correspondingAdjustment: false,
         reason: "compensation_requires_corresponding_adjustment",
-      }),]);
+      }),
+    ]);
   });
 
   it("allows compensation once the host country authorized and adjusted the units", async () => {
@@ -228,10 +246,16 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
       "claimType",
       "period.start",
     ]);
-    const badSerial = await t.call("POST", "/v1/claims", { key: b.key, body: claimBody({ serials: ["JCM-JP-MN006-2020-01-5"] }) });
+    const badSerial = await t.call("POST", "/v1/claims", {
+      key: b.key,
+      body: claimBody({ serials: ["JCM-JP-MN006-2020-01-5"] }),
+    });
     expect(badSerial.status).toBe(400);
     expect(badSerial.body.errors).toEqual([{ path: "serials.0", message: 'start "01" must not have leading zeros' }]);
-    const unknown = await t.call("POST", "/v1/claims", { key: b.key, body: claimBody({ serials: ["JCM-JP-MN006-2019-1-5"] }) });
+    const unknown = await t.call("POST", "/v1/claims", {
+      key: b.key,
+      body: claimBody({ serials: ["JCM-JP-MN006-2019-1-5"] }),
+    });
     expect(unknown.status).toBe(404);
     expect(unknown.body.code).toBe("serials_not_found");
     const overlap = await t.call("POST", "/v1/claims", {
@@ -248,10 +272,16 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("withdraws: the holder its own units, a registry anyone's; nobody else", async () => {
-    const other = await t.call("POST", "/v1/withdrawals", { key: a.key, body: { serials: [iss.serials(40, 41)], registryReference: "x" } });
+    const other = await t.call("POST", "/v1/withdrawals", {
+      key: a.key,
+      body: { serials: [iss.serials(40, 41)], registryReference: "x" },
+    });
     expect(other.status).toBe(409);
     expect(other.body.code).toBe("serials_not_held");
-    const own = await t.call("POST", "/v1/withdrawals", { key: b.key, body: { serials: [iss.serials(40, 41)], registryReference: "JP-W-1" } });
+    const own = await t.call("POST", "/v1/withdrawals", {
+      key: b.key,
+      body: { serials: [iss.serials(40, 41)], registryReference: "JP-W-1" },
+    });
     expect(own.status).toBe(201);
     const byRegistry = await t.call("POST", "/v1/withdrawals", {
       key: iss.registry.key,
@@ -263,7 +293,10 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
       [iss.serials(4000), "held"],
       [iss.serials(4001, 5001), "in_registry"],
     ]);
-    const claimed = await t.call("POST", "/v1/withdrawals", { key: iss.registry.key, body: { serials: [iss.serials(1, 2)], registryReference: "x" } });
+    const claimed = await t.call("POST", "/v1/withdrawals", {
+      key: iss.registry.key,
+      body: { serials: [iss.serials(1, 2)], registryReference: "x" },
+    });
     expect(claimed.status).toBe(409);
     expect(claimed.body.code).toBe("serials_already_claimed");
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseAvailable } from "../helpers/db.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
+import { databaseAvailable } from "../helpers/db.js";
 
 describe.runIf(databaseAvailable())("Idempotency-Key", () => {
   let t: TestContext;
@@ -50,7 +50,9 @@ describe.runIf(databaseAvailable())("Idempotency-Key", () => {
 
   it("refuses the same key with a different body (422 idempotency_key_reused)", async () => {
     const headers = { "idempotency-key": "claim-0003" };
-    expect((await t.call("POST", "/v1/claims", { key: company.key, body: claim([iss.serials(20, 21)]), headers })).status).toBe(201);
+    expect(
+      (await t.call("POST", "/v1/claims", { key: company.key, body: claim([iss.serials(20, 21)]), headers })).status,
+    ).toBe(201);
     const r = await t.call("POST", "/v1/claims", { key: company.key, body: claim([iss.serials(22, 23)]), headers });
     expect(r.status).toBe(422);
     expect(r.body.code).toBe("idempotency_key_reused");
@@ -82,7 +84,9 @@ describe.runIf(databaseAvailable())("Idempotency-Key", () => {
   it("runs concurrent requests with one key exactly once", async () => {
     const headers = { "idempotency-key": "claim-concurrent" };
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => t.call("POST", "/v1/claims", { key: company.key, body: claim([iss.serials(300, 309)]), headers })),
+      Array.from({ length: 8 }, () =>
+        t.call("POST", "/v1/claims", { key: company.key, body: claim([iss.serials(300, 309)]), headers }),
+      ),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(8).fill(201));
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);

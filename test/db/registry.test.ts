@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { databaseAvailable } from "../helpers/db.js";
 import { type Org, type TestContext, testContext } from "../helpers/app.js";
+import { databaseAvailable } from "../helpers/db.js";
 
 const HEADER = "project_ref,registry,vintage,monitoring_start,monitoring_end,serial_start,serial_end";
 
@@ -100,7 +100,11 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
     expect(unknown.body.code).toBe("project_not_found");
     const reversed = await t.call("POST", "/v1/issuances", {
       key: registry.key,
-      body: issuance({ serialStart: 500000, serialEnd: 400000, monitoringPeriod: { start: "2021-01-01", end: "2020-01-01" } }),
+      body: issuance({
+        serialStart: 500000,
+        serialEnd: 400000,
+        monitoringPeriod: { start: "2021-01-01", end: "2020-01-01" },
+      }),
     });
     expect(reversed.status).toBe(400);
     expect(reversed.body.errors).toHaveLength(2);
@@ -143,13 +147,21 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
       "MN006,JP,2023,2023-01-01,2023-12-31,100400,100600",
       "MN006,JP,2023,2023-12-31,2023-01-01,300001,300002",
     ].join("\n");
-    const r = await t.call("POST", "/v1/issuances/import", { key: registry.key, body: csv, headers: { "content-type": "text/csv" } });
+    const r = await t.call("POST", "/v1/issuances/import", {
+      key: registry.key,
+      body: csv,
+      headers: { "content-type": "text/csv" },
+    });
     expect(r.status).toBe(400);
     const lines = [...new Set(r.body.errors.map((e: { line: number }) => e.line))];
     expect(lines).toEqual([4]);
     // Schema errors come first; fixing line 4 reveals the rest, all reported together.
     const fixed = csv.replace("MN006,jp", "MN006,JP");
-    const again = await t.call("POST", "/v1/issuances/import", { key: registry.key, body: fixed, headers: { "content-type": "text/csv" } });
+    const again = await t.call("POST", "/v1/issuances/import", {
+      key: registry.key,
+      body: fixed,
+      headers: { "content-type": "text/csv" },
+    });
     expect(again.status).toBe(400);
     expect(again.body.errors.map((e: { line: number; message: string }) => [e.line, e.message])).toEqual([
       [3, "no project with reference ZZ999"],

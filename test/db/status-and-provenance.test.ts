@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { entryHash, GENESIS_HASH } from "../../api/ledger/journal.js";
-import { databaseAvailable } from "../helpers/db.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
+import { databaseAvailable } from "../helpers/db.js";
 
 describe.runIf(databaseAvailable())("status and provenance", () => {
   let t: TestContext;
@@ -12,7 +12,14 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
   beforeAll(async () => {
     t = await testContext();
     iss = await t.issue({ project: "ID023", hostCountry: "ID", start: 1001, end: 2000, vintage: 2022 });
-    other = await t.issue({ project: "CR001", hostCountry: "CR", start: 1, end: 50, vintage: 2021, registryCode: "CR" });
+    other = await t.issue({
+      project: "CR001",
+      hostCountry: "CR",
+      start: 1,
+      end: 50,
+      vintage: 2021,
+      registryCode: "CR",
+    });
     company = await t.org("company", "JP");
     await t.call("POST", "/v1/deposits", {
       key: iss.registry.key,
@@ -43,7 +50,13 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
       quantity: 201,
       doubleCounted: false,
       parts: [
-        { serials: iss.serials(1050, 1100), quantity: 51, state: "in_registry", authorized: false, correspondingAdjustment: false },
+        {
+          serials: iss.serials(1050, 1100),
+          quantity: 51,
+          state: "in_registry",
+          authorized: false,
+          correspondingAdjustment: false,
+        },
         {
           serials: iss.serials(1101, 1110),
           quantity: 10,
@@ -61,7 +74,13 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
           authorized: false,
           correspondingAdjustment: false,
         },
-        { serials: iss.serials(1201, 1250), quantity: 50, state: "in_registry", authorized: false, correspondingAdjustment: false },
+        {
+          serials: iss.serials(1201, 1250),
+          quantity: 50,
+          state: "in_registry",
+          authorized: false,
+          correspondingAdjustment: false,
+        },
       ],
     });
   });
@@ -88,11 +107,17 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
     expect(r.status).toBe(200);
     expect(r.body.results).toHaveLength(4);
     expect(r.body.results[0]).toMatchObject({ serials: other.serials(1, 50), quantity: 50, doubleCounted: false });
-    expect(r.body.results[1]).toMatchObject({ serials: "nonsense", status: 400, error: 'serials must start with "JCM-"' });
+    expect(r.body.results[1]).toMatchObject({
+      serials: "nonsense",
+      status: 400,
+      error: 'serials must start with "JCM-"',
+    });
     expect(r.body.results[2].parts).toEqual([expect.objectContaining({ state: "claimed", claimId })]);
     expect(r.body.results[3]).toMatchObject({ status: 404 });
     expect((await t.call("POST", "/v1/status", { body: { serials: [] } })).status).toBe(400);
-    const big = await t.call("POST", "/v1/status", { body: { serials: Array.from({ length: 2000 }, (_, i) => iss.serials(1001 + (i % 1000))) } });
+    const big = await t.call("POST", "/v1/status", {
+      body: { serials: Array.from({ length: 2000 }, (_, i) => iss.serials(1001 + (i % 1000))) },
+    });
     expect(big.status).toBe(200);
     expect(big.body.results).toHaveLength(2000);
   });

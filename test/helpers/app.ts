@@ -41,7 +41,11 @@ export interface TestContext {
   app: ReturnType<typeof createApp>;
   log: ReturnType<typeof memoryLogger>;
   admin: Org;
-  call(method: string, path: string, options?: { key?: string | undefined; body?: unknown; headers?: Record<string, string> }): Promise<Answer>;
+  call(
+    method: string,
+    path: string,
+    options?: { key?: string | undefined; body?: unknown; headers?: Record<string, string> },
+  ): Promise<Answer>;
   org(role: "admin" | "registry" | "government" | "company", country?: string | null, name?: string): Promise<Org>;
   /** A registry, a registered project and one issuance; returns what tests need to address units. */
   issue(options?: IssueOptions): Promise<Issued>;
@@ -81,7 +85,11 @@ export async function testContext(options: { poolSize?: number } = {}): Promise<
     config: { maxBodyBytes: 1024 * 1024, maxImportBytes: 64 * 1024 * 1024 },
   };
   const app = createApp(deps);
-  const makeOrg = async (role: Org["role"] & ("admin" | "registry" | "government" | "company"), country: string | null = null, name?: string) => {
+  const makeOrg = async (
+    role: Org["role"] & ("admin" | "registry" | "government" | "company"),
+    country: string | null = null,
+    name?: string,
+  ) => {
     const o = await createOrganization(deps, null, { name: name ?? `${role} ${country ?? ""}`.trim(), role, country });
     const k = await createKey(deps, null, o.id, "test");
     return { id: o.id, key: k.key, name: o.name, role, country };

@@ -31,20 +31,24 @@ const seg = (start: number, end: number, attrs: Partial<UnitAttrs> = {}): Segmen
 /** The model: one attribute record per unit. */
 function expand(segments: readonly Segment[]): Map<bigint, UnitAttrs> {
   const units = new Map<bigint, UnitAttrs>();
-  for (const s of segments) for (let u = s.start; u <= s.end; u++) units.set(u, { ...s, start: undefined, end: undefined } as unknown as UnitAttrs);
+  for (const s of segments)
+    for (let u = s.start; u <= s.end; u++)
+      units.set(u, { ...s, start: undefined, end: undefined } as unknown as UnitAttrs);
   return units;
 }
 
 const holders = fc.constantFrom(null, "org_a", "org_b");
-const attrs: fc.Arbitrary<UnitAttrs> = fc.record({
-  state: fc.constantFrom("in_registry", "held"),
-  holder: holders,
-  claimId: fc.constant(null),
-  reportId: fc.constant(null),
-  tokenId: fc.constant(null),
-  authorized: fc.boolean(),
-  correspondingAdjustment: fc.boolean(),
-}).map((a) => (a.state === "held" ? { ...a, holder: a.holder ?? "org_a" } : { ...a, holder: null }));
+const attrs: fc.Arbitrary<UnitAttrs> = fc
+  .record({
+    state: fc.constantFrom("in_registry", "held"),
+    holder: holders,
+    claimId: fc.constant(null),
+    reportId: fc.constant(null),
+    tokenId: fc.constant(null),
+    authorized: fc.boolean(),
+    correspondingAdjustment: fc.boolean(),
+  })
+  .map((a) => (a.state === "held" ? { ...a, holder: a.holder ?? "org_a" } : { ...a, holder: null }));
 
 /** A random issuance 1..n split into random segments (merged so they are maximal). */
 const ledger = fc
@@ -64,10 +68,12 @@ const targetsWithin = (n: number) =>
     .array(fc.tuple(fc.integer({ min: 1, max: n }), fc.integer({ min: 1, max: n })), { minLength: 1, maxLength: 4 })
     .map((pairs) => normalize(pairs.map(([a, b]) => ({ start: BigInt(Math.min(a, b)), end: BigInt(Math.max(a, b)) }))));
 
-const claimIfHeldBy = (holder: string): Change => (u) =>
-  u.state === "held" && u.holder === holder
-    ? { ok: { ...u, state: "claimed", claimId: "clm_x", holder } }
-    : { refuse: u.state === "held" ? "serials_not_held" : "serials_not_in_registry" };
+const claimIfHeldBy =
+  (holder: string): Change =>
+  (u) =>
+    u.state === "held" && u.holder === holder
+      ? { ok: { ...u, state: "claimed", claimId: "clm_x", holder } }
+      : { refuse: u.state === "held" ? "serials_not_held" : "serials_not_in_registry" };
 
 describe("planChange", () => {
   it("agrees with a per-unit model: changed units change, others keep, segments stay maximal (property)", () => {
@@ -102,7 +108,11 @@ describe("planChange", () => {
   });
 
   it("reports exactly the refused units, merged per state and holder", () => {
-    const existing = [seg(1, 10, { state: "held", holder: "org_a" }), seg(11, 20, { state: "held", holder: "org_b" }), seg(21, 30)];
+    const existing = [
+      seg(1, 10, { state: "held", holder: "org_a" }),
+      seg(11, 20, { state: "held", holder: "org_b" }),
+      seg(21, 30),
+    ];
     const plan = planChange(existing, [{ start: 5n, end: 25n }], claimIfHeldBy("org_a"));
     expect(plan.conflicts.map((c) => [c.start, c.end, c.holder, c.reason])).toEqual([
       [11n, 20n, "org_b", "serials_not_held"],

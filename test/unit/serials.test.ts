@@ -54,7 +54,7 @@ describe("serial parser", () => {
     ["JCM-JP-MN006-2019-9007199254740992", "start exceeds 2^53-1"],
     ["JCM-JP-MN006-2019-1-99999999999999999999", "end exceeds 2^53-1"],
     ["JCM-JP-MN006-2019-1500-1001", "start 1500 is greater than end 1001"],
-    ["JCM-JP-MN006-2019-1-2 ", "end \"2 \" must be an unsigned decimal integer"],
+    ["JCM-JP-MN006-2019-1-2 ", 'end "2 " must be an unsigned decimal integer'],
     [`JCM-JP-MN006-2019-1-${"1".repeat(90)}`, "at most 80 characters"],
   ])("rejects %j with its reason", (input, reason) => {
     const result = tryParseSerials(input);

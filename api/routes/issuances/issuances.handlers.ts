@@ -1,12 +1,12 @@
 import type { RouteHandler } from "@hono/zod-openapi";
-import { issuancesFromCsv } from "../../import/issuance-csv.js";
 import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
 import { flattenIssues } from "../../http/validation.js";
+import { issuancesFromCsv } from "../../import/issuance-csv.js";
 import { type ErrorDetail, InvalidRequest } from "../../ledger/errors.js";
 import * as issuances from "../../ledger/issuances.js";
-import { IssuanceBody } from "./issuances.routes.js";
 import type * as routes from "./issuances.routes.js";
+import { IssuanceBody } from "./issuances.routes.js";
 
 export const createIssuance: RouteHandler<typeof routes.createIssuance, AppEnv> = async (c) => {
   return c.json(await issuances.createIssuance(c.var.deps, actor(c), c.req.valid("json")), 201);

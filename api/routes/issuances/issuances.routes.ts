@@ -100,7 +100,10 @@ export const getIssuance = createRoute({
     params: z.object({ id: z.string().max(40) }),
     query: z.object({
       limit: Limit.openapi({ description: "segments per page" }),
-      cursor: z.string().regex(/^[0-9]{1,16}$/).optional(),
+      cursor: z
+        .string()
+        .regex(/^[0-9]{1,16}$/)
+        .optional(),
     }),
   },
   responses: {

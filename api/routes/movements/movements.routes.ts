@@ -29,7 +29,9 @@ export const createDeposit = createRoute({
   security: bearer,
   request: {
     headers: IdempotencyHeaders,
-    body: body(z.object({ serials: SerialsList, organizationId: OrgRef, registryReference: RegistryReference }).strict()),
+    body: body(
+      z.object({ serials: SerialsList, organizationId: OrgRef, registryReference: RegistryReference }).strict(),
+    ),
   },
   responses: { 201: json(Movement, "The deposit"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
 });

@@ -13,7 +13,8 @@ export const createOrganization: RouteHandler<typeof routes.createOrganization, 
 export const getOrganization: RouteHandler<typeof routes.getOrganization, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const who = actor(c);
-  if (who.role !== "admin" && who.id !== id) throw new Forbidden("Only an admin or the organization itself may read it");
+  if (who.role !== "admin" && who.id !== id)
+    throw new Forbidden("Only an admin or the organization itself may read it");
   return c.json(await accounts.getOrganization(c.var.deps.db, id), 200);
 };
 

@@ -59,11 +59,20 @@ export const createKey = createRoute({
   request: {
     params: OrgId,
     headers: IdempotencyHeaders,
-    body: { required: false, content: { "application/json": { schema: z.object({ label: Text(200).optional() }).strict() } } },
+    body: {
+      required: false,
+      content: { "application/json": { schema: z.object({ label: Text(200).optional() }).strict() } },
+    },
   },
   responses: {
     201: json(
-      z.object({ id: z.string(), key: z.string(), label: z.string().nullable(), organizationId: z.string(), createdAt: z.string() }),
+      z.object({
+        id: z.string(),
+        key: z.string(),
+        label: z.string().nullable(),
+        organizationId: z.string(),
+        createdAt: z.string(),
+      }),
       "The new key; `key` is never shown again",
     ),
     ...problems(400, 401, 403, 404, 415, 422),

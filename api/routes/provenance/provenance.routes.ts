@@ -8,7 +8,13 @@ export const getProvenance = createRoute({
   summary: "Every journal event that touched the range, oldest first, with its hash chain (public)",
   request: {
     params: z.object({ serials: z.string().max(200) }),
-    query: z.object({ limit: Limit, cursor: z.string().regex(/^[0-9]{1,16}$/).optional() }),
+    query: z.object({
+      limit: Limit,
+      cursor: z
+        .string()
+        .regex(/^[0-9]{1,16}$/)
+        .optional(),
+    }),
   },
   responses: {
     200: json(

@@ -40,13 +40,17 @@ export const batchStatus = createRoute({
   request: {
     body: {
       required: true,
-      content: { "application/json": { schema: z.object({ serials: z.array(SerialString).min(1).max(10_000) }).strict() } },
+      content: {
+        "application/json": { schema: z.object({ serials: z.array(SerialString).min(1).max(10_000) }).strict() },
+      },
     },
   },
   responses: {
     200: json(
       z.object({
-        results: z.array(z.union([Status, z.object({ serials: z.string(), error: z.string(), status: z.number().int() })])),
+        results: z.array(
+          z.union([Status, z.object({ serials: z.string(), error: z.string(), status: z.number().int() })]),
+        ),
       }),
       "One result per input, in order",
     ),

@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { createKey, createOrganization } from "../../api/accounts/organizations.js";
+import { auditLedger } from "../../api/ledger/audit.js";
+import { createClaim } from "../../api/ledger/claims.js";
+import { createIssuance } from "../../api/ledger/issuances.js";
+import { deposit } from "../../api/ledger/movements.js";
+import { createProject } from "../../api/ledger/projects.js";
+import { statusOf } from "../../api/ledger/status.js";
+import { openDatabase } from "../../db/client.js";
+import { memoryLogger } from "../helpers/app.js";
+import { dbKind } from "../helpers/db.js";
+
+describe.runIf(dbKind === "pglite")("the embedded database keeps its data across restarts", () => {
+  const dir = mkdtempSync(join(tmpdir(), "jcm-restart-"));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("finds issuances, holdings, claims and the journal after close and reopen", async () => {
+    const log = memoryLogger();
+    const first = await openDatabase({ kind: "pglite", dataDir: dir });
+    const deps = {
+      db: first.db,
+      clock: () => new Date(),
+      random: (n: number) => new Uint8Array(n).map(() => Math.floor(Math.random() * 256)),
+      log,
+    };
+    const registry = await createOrganization(deps, null, { name: "Registry", role: "registry", country: "JP" });
+    const company = await createOrganization(deps, null, { name: "Company", role: "company", country: "JP" });
+    const key = await createKey(deps, null, company.id, null);
+    const as = (o: { id: string; role: "registry" | "company"; country: string | null }) => ({
+      id: o.id,
+      role: o.role,
+      country: o.country,
+    });
+    await createProject(deps, as({ ...registry, role: "registry" }), {
+      ref: "MN006",
+      title: "Solar",
+      hostCountry: "MN",
+      methodology: "MN_AM003",
+    });
+    await createIssuance(deps, as({ ...registry, role: "registry" }), {
+      projectRef: "MN006",
+      registry: "JP",
+      vintage: 2020,
+      monitoringPeriod: { start: "2019-07-06", end: "2020-12-31" },
+      serialStart: 1n,
+      serialEnd: 24249n,
+    });
+    await deposit(deps, as({ ...registry, role: "registry" }), {
+      serials: ["JCM-JP-MN006-2020-1-100"],
+      organizationId: company.id,
+      registryReference: "r",
+    });
+    const claim = await createClaim(deps, as({ ...company, role: "company" }), {
+      serials: ["JCM-JP-MN006-2020-1-10"],
+      beneficiary: { name: "B", country: "JP" },
+      claimType: "contribution",
+      purpose: "p",
+      period: { start: "2025-01-01", end: "2025-12-31" },
+    });
+    await first.close();
+
+    const second = await openDatabase({ kind: "pglite", dataDir: dir });
+    try {
+      const status = await statusOf(second.db, log, "JCM-JP-MN006-2020-1-200");
+      expect(status.parts.map((p) => [p.serials, p.state, p.claimId ?? p.holder ?? null])).toEqual([
+        ["JCM-JP-MN006-2020-1-10", "claimed", claim.id],
+        ["JCM-JP-MN006-2020-11-100", "held", company.id],
+        ["JCM-JP-MN006-2020-101-200", "in_registry", null],
+      ]);
+      const { authenticate } = await import("../../api/accounts/organizations.js");
+      expect((await authenticate(second.db, key.key)).organization.id).toBe(company.id);
+      expect(await auditLedger(second.db)).toEqual([]);
+    } finally {
+      await second.close();
+    }
+  });
+});
