@@ -10,9 +10,9 @@ const slow = { testTimeout: 60_000, hookTimeout: 120_000 };
 export default defineConfig({
   test: {
     root: new URL("..", import.meta.url).pathname,
-    reporters: process.env.CI ? ["default"] : ["default"],
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { test: { name: "contracts", include: ["test/contracts/**/*.test.ts"], ...slow } },
       {
         test: {
           name: "pglite",

@@ -14,11 +14,11 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
       key: registry.key,
       body: {
         ref: "MN006",
-        title: "Installation of 8.3MW Solar Power Plant for Power Supply in Sumber Soum",
+        title: "Introduction of 15MW Solar Power System near New Airport",
         hostCountry: "MN",
         methodology: "MN_AM003",
         sector: "Energy industries (renewable/non-renewable sources)",
-        registeredOn: "2019-06-12",
+        registeredOn: "2023-06-02",
       },
     });
     expect(r.status).toBe(201);
