@@ -5,7 +5,7 @@ import type { AppDeps, AppEnv } from "./http/env.js";
 import { idempotency } from "./http/idempotency.js";
 import { notFound, onError } from "./http/problem.js";
 import { validationHook } from "./http/validation.js";
-import { PayloadTooLarge } from "./ledger/errors.js";
+import { InvalidRequest, PayloadTooLarge } from "./ledger/errors.js";
 import { DocsPage, type OpenApiDocument } from "./pages/docs.js";
 import { HomePage } from "./pages/home.js";
 import { claimRoutes } from "./routes/claims/index.js";
@@ -61,6 +61,11 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       },
       "request",
     );
+  });
+  app.use("*", async (c, next) => {
+    // A NUL can never be part of a serial, id or filter; refuse it before it reaches a query.
+    if (/%00/.test(c.req.url)) throw new InvalidRequest([{ path: "url", message: "must not contain NUL characters" }]);
+    await next();
   });
   app.use("/v1/issuances/import", limitBody(deps.config.maxImportBytes));
   app.use("*", async (c, next) => {

@@ -30,6 +30,9 @@ const HTTP_CODES: Record<number, [string, string]> = {
   415: ["unsupported_media_type", "Unsupported media type"],
 };
 
+/** Text PostgreSQL refuses to store (NUL, invalid encoding): the client's input, not our fault. */
+const TEXT_REFUSED = new Set(["22021", "22P05"]);
+
 /** Connection-level failures: the database is away, which is not the client's fault. */
 const UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "53300"]);
 
@@ -59,6 +62,18 @@ export function toProblem(error: unknown): Problem {
     const detail = error.status === 400 ? "The body is not valid JSON" : error.message || undefined;
     const errors = error.status === 400 ? { errors: [{ path: "body", message: detail }] } : {};
     return problem(error.status, code, title, detail, errors);
+  }
+  const pg = pgError(error)?.code;
+  if (pg !== undefined && TEXT_REFUSED.has(pg)) {
+    return problem(
+      400,
+      "invalid_request",
+      "The request is invalid",
+      "The request contains text the database cannot store",
+      {
+        errors: [{ path: "body", message: "text must be valid UTF-8 without NUL characters" }],
+      },
+    );
   }
   if (isUnavailable(error)) {
     return problem(503, "service_unavailable", "The database is unavailable", "Try again shortly");

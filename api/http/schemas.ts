@@ -25,7 +25,9 @@ export const Allocate = z
   .strict()
   .openapi("Allocate", { description: "The caller's lowest-numbered held units of that issuance" });
 
-export const Text = (max: number) => z.string().trim().min(1).max(max);
+/** PostgreSQL text cannot hold NUL; refuse it here with a clear message rather than fail in the database. */
+const noNul = (s: string) => !s.includes("\u0000");
+export const Text = (max: number) => z.string().trim().min(1).max(max).refine(noNul, "must not contain NUL characters");
 
 export const Limit = z.coerce.number().int().min(1).max(500).default(50).openapi({ example: 50 });
 export const Cursor = z.string().min(1).max(200).optional();

@@ -88,6 +88,18 @@ describe.runIf(databaseAvailable())("organizations and keys", () => {
     }
   });
 
+  it("shows an organization to an admin or to itself, not to others", async () => {
+    const a = await t.org("company", "JP");
+    const b = await t.org("company", "JP");
+    expect((await t.call("GET", `/v1/organizations/${a.id}`, { key: t.admin.key })).body).toMatchObject({
+      id: a.id,
+      role: "company",
+    });
+    expect((await t.call("GET", `/v1/organizations/${a.id}`, { key: a.key })).status).toBe(200);
+    expect((await t.call("GET", `/v1/organizations/${a.id}`, { key: b.key })).status).toBe(403);
+    expect((await t.call("GET", "/v1/organizations/org_missing", { key: t.admin.key })).status).toBe(404);
+  });
+
   it("stores only a hash of each key", async () => {
     const { rows } = await import("../../db/values.js");
     const { sql } = await import("drizzle-orm");

@@ -116,6 +116,20 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
     expect(huge.body.errors[0].path).toBe("serialEnd");
   });
 
+  it("lists projects by reference, page by page", async () => {
+    for (const ref of ["KH004", "BD002"]) {
+      const r = await t.call("POST", "/v1/projects", {
+        key: registry.key,
+        body: { ref, title: `Project ${ref}`, hostCountry: ref.slice(0, 2), methodology: `${ref.slice(0, 2)}_AM001` },
+      });
+      expect(r.status).toBe(201);
+    }
+    const first = await t.call("GET", "/v1/projects?limit=2");
+    expect(first.body.data.map((p: { ref: string }) => p.ref)).toEqual(["BD002", "KH004"]);
+    const rest = await t.call("GET", `/v1/projects?limit=2&cursor=${first.body.nextCursor}`);
+    expect(rest.body).toMatchObject({ data: [expect.objectContaining({ ref: "MN006" })], nextCursor: null });
+  });
+
   it("answers 404 for an unknown issuance or project", async () => {
     expect((await t.call("GET", "/v1/issuances/iss_999999")).body.code).toBe("issuance_not_found");
     expect((await t.call("GET", "/v1/issuances/bogus")).status).toBe(404);

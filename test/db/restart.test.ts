@@ -1,8 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { createKey, createOrganization } from "../../api/accounts/organizations.js";
+import { authenticate, createKey, createOrganization } from "../../api/accounts/organizations.js";
 import { auditLedger } from "../../api/ledger/audit.js";
 import { createClaim } from "../../api/ledger/claims.js";
 import { createIssuance } from "../../api/ledger/issuances.js";
@@ -48,12 +49,12 @@ describe.runIf(dbKind === "pglite")("the embedded database keeps its data across
       serialStart: 1n,
       serialEnd: 24249n,
     });
-    await deposit(deps, as({ ...registry, role: "registry" }), {
+    await deposit(deps, registry, {
       serials: ["JCM-JP-MN006-2020-1-100"],
       organizationId: company.id,
       registryReference: "r",
     });
-    const claim = await createClaim(deps, as({ ...company, role: "company" }), {
+    const claim = await createClaim(deps, company, {
       serials: ["JCM-JP-MN006-2020-1-10"],
       beneficiary: { name: "B", country: "JP" },
       claimType: "contribution",
@@ -70,7 +71,6 @@ describe.runIf(dbKind === "pglite")("the embedded database keeps its data across
         ["JCM-JP-MN006-2020-11-100", "held", company.id],
         ["JCM-JP-MN006-2020-101-200", "in_registry", null],
       ]);
-      const { authenticate } = await import("../../api/accounts/organizations.js");
       expect((await authenticate(second.db, key.key)).organization.id).toBe(company.id);
       expect(await auditLedger(second.db)).toEqual([]);
     } finally {
