@@ -17,6 +17,7 @@ import { organizationRoutes } from "./routes/organizations/index.js";
 import { projectRoutes } from "./routes/projects/index.js";
 import { provenanceRoutes } from "./routes/provenance/index.js";
 import { statusRoutes } from "./routes/status/index.js";
+import { tokenRoutes } from "./routes/tokens/index.js";
 
 export const API_INFO = {
   title: "jcm-bridge",
@@ -83,6 +84,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   governmentReportRoutes(app);
   statusRoutes(app);
   provenanceRoutes(app);
+  tokenRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -23,7 +23,23 @@ const Env = z.object({
     .min(1024)
     .default(64 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
+  PUBLIC_BASE_URL: z.url().optional(),
+  CHAIN_RPC_URL: z.url().optional(),
+  CHAIN_PRIVATE_KEY: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{64}$/, "must be a 32-byte hex private key 0x…")
+    .optional(),
+  MIRROR_CONTRACT: z
+    .string()
+    .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte hex address 0x…")
+    .optional(),
+  CHAIN_CONFIRMATIONS: z.coerce.number().int().min(0).max(1000).default(2),
+  CHAIN_POLL_MS: z.coerce.number().int().min(100).default(2_000),
+  CHAIN_START_BLOCK: z.coerce.number().int().min(0).default(0),
+  CHAIN_RECONCILE_EVERY: z.coerce.number().int().min(1).default(15),
 });
+
+const CHAIN_VARS = ["CHAIN_RPC_URL", "CHAIN_PRIVATE_KEY", "MIRROR_CONTRACT"] as const;
 
 export type Config = z.infer<typeof Env>;
 
@@ -34,7 +50,18 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
+  const set = CHAIN_VARS.filter((v) => result.data[v] !== undefined);
+  if (set.length > 0 && set.length < CHAIN_VARS.length) {
+    const missing = CHAIN_VARS.filter((v) => result.data[v] === undefined);
+    throw new Error(
+      `Invalid configuration:\n  ${missing.join(", ")}: needed too, since ${set.join(", ")} is set (the chain mirror needs all three)`,
+    );
+  }
   return result.data;
+}
+
+export function publicBaseUrl(config: Config): string {
+  return (config.PUBLIC_BASE_URL ?? `http://${config.HOST}:${config.PORT}`).replace(/\/$/, "");
 }
 
 export function databaseOptions(config: Config) {

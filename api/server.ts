@@ -18,8 +18,18 @@ const { database, deps } = await openRuntime(config, log).catch((error: unknown)
   process.exit(1);
 });
 const app = createApp(deps);
+deps.mirror?.start();
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
-  log.info({ url: `http://${info.address}:${info.port}`, database: database.kind }, "jcm-bridge listening");
+  log.info(
+    {
+      url: `http://${info.address}:${info.port}`,
+      database: database.kind,
+      chainMirror: deps.mirror
+        ? { chainId: deps.mirror.chain.chainId, contract: deps.mirror.chain.contract }
+        : "disabled",
+    },
+    "jcm-bridge listening",
+  );
 });
 
 let stopping = false;
@@ -36,6 +46,7 @@ async function shutdown(signal: string): Promise<void> {
     server.close(() => resolve());
     if ("closeIdleConnections" in server) server.closeIdleConnections();
   });
+  await deps.mirror?.stop();
   await database.close();
   log.info({}, "stopped");
   process.exit(0);

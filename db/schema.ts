@@ -223,3 +223,81 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],
 );
+
+/**
+ * The chain mirror's outbox: one row per on-chain operation (a tokenization mints, a
+ * detokenization burns). Written in the same transaction as the ledger change; a worker sends it.
+ * `op_id` is the id the contract refuses twice, so a resend can never mint or burn twice.
+ */
+export const chainOutbox = pgTable(
+  "chain_outbox",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    issuanceId: bigint("issuance_id", { mode: "bigint" })
+      .notNull()
+      .references(() => issuances.id),
+    serials: text("serials").array().notNull(),
+    quantity: bigint("quantity", { mode: "bigint" }).notNull(),
+    address: text("address").notNull(),
+    opId: text("op_id").notNull(),
+    status: text("status").notNull(),
+    txHash: text("tx_hash"),
+    rawTx: text("raw_tx"),
+    blockNumber: bigint("block_number", { mode: "bigint" }),
+    attempts: integer("attempts").notNull(),
+    nextAttemptAt: ts("next_attempt_at"),
+    leaseUntil: timestamp("lease_until", { withTimezone: true, mode: "date" }),
+    lastError: text("last_error"),
+    appliedAt: timestamp("applied_at", { withTimezone: true, mode: "date" }),
+    createdAt: ts("created_at"),
+    updatedAt: ts("updated_at"),
+  },
+  (t) => [
+    uniqueIndex("chain_outbox_op").on(t.opId),
+    index("chain_outbox_due").on(t.status, t.nextAttemptAt),
+    check("chain_outbox_kind", sql`${t.kind} in ('mint', 'burn')`),
+    check("chain_outbox_status", sql`${t.status} in ('pending', 'sent', 'confirmed')`),
+  ],
+);
+
+/** Where the listener stands, per contract: it resumes from here after a restart. */
+export const chainCursor = pgTable("chain_cursor", {
+  contract: text("contract").primaryKey(),
+  chainId: bigint("chain_id", { mode: "bigint" }).notNull(),
+  lastBlock: bigint("last_block", { mode: "bigint" }).notNull(),
+  updatedAt: ts("updated_at"),
+});
+
+/** Every contract log the listener ingested, once: the key makes a redelivered log a no-op. */
+export const chainLogs = pgTable(
+  "chain_logs",
+  {
+    txHash: text("tx_hash").notNull(),
+    logIndex: integer("log_index").notNull(),
+    blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+    event: text("event").notNull(),
+    tokenId: text("token_id").notNull(),
+    amount: text("amount").notNull(),
+    account: text("account").notNull(),
+    outcome: text("outcome").notNull(),
+    detail: text("detail"),
+    claimId: text("claim_id"),
+    createdAt: ts("created_at"),
+  },
+  (t) => [primaryKey({ columns: [t.txHash, t.logIndex] })],
+);
+
+/** The reconciler's latest findings: on-chain supply against the ledger, per token id. */
+export const chainDrift = pgTable("chain_drift", {
+  tokenId: text("token_id").primaryKey(),
+  onChain: text("on_chain").notNull(),
+  expected: text("expected").notNull(),
+  ledgerTokenized: text("ledger_tokenized").notNull(),
+  pending: text("pending").notNull(),
+  blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
+  checkedAt: ts("checked_at"),
+});

@@ -1,4 +1,5 @@
 import type { Authenticated } from "../accounts/organizations.js";
+import type { ChainMirror } from "../chain/mirror.js";
 import type { Deps } from "../ledger/deps.js";
 
 export interface AppConfig {
@@ -6,9 +7,12 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** Largest body of `POST /v1/issuances/import`. */
   maxImportBytes: number;
+  /** Where this service is reached from outside; token metadata links to it. */
+  publicBaseUrl: string;
 }
 
-export type AppDeps = Deps & { config: AppConfig };
+/** `mirror` is absent when the chain mirror is not configured. */
+export type AppDeps = Deps & { config: AppConfig; mirror?: ChainMirror | undefined };
 
 /** Per-request variables. `deps.db` is the request's transaction where the request has one. */
 export interface AppEnv {

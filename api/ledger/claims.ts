@@ -5,7 +5,7 @@ import { type Actor, type Deps, newId } from "./deps.js";
 import { InvalidRequest, NotFound } from "./errors.js";
 import { appendJournal } from "./journal.js";
 import { spendRefusal } from "./movements.js";
-import { formatTargets } from "./resolve.js";
+import { formatTargets, type IssuanceTargets } from "./resolve.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
 import { insertUseRanges } from "./store.js";
 import { transitionLocked } from "./transition.js";
@@ -46,6 +46,50 @@ export function claimPolicy(
   return undefined;
 }
 
+export interface ClaimRecord {
+  id: string;
+  claimant: string;
+  beneficiary: { name: string; country: string };
+  claimType: ClaimType;
+  purpose: string;
+  period: { start: string; end: string };
+  at: Date;
+  txHash?: string | null;
+  chainDetails?: Record<string, unknown>;
+}
+
+/**
+ * Writes a claim whose units the caller already moved to `claimed` (under the issuance locks):
+ * the terminal-use rows, the journal entry and the claim itself.
+ */
+export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c: ClaimRecord): Promise<void> {
+  await insertUseRanges(
+    tx,
+    groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
+    { claimId: c.id },
+  );
+  const quantity = quantityOfGroups(groups);
+  const details = {
+    claimId: c.id,
+    claimant: c.claimant,
+    beneficiary: c.beneficiary,
+    claimType: c.claimType,
+    purpose: c.purpose,
+    period: c.period,
+    quantity,
+    ...(c.txHash ? { txHash: c.txHash, ...c.chainDetails } : {}),
+  };
+  const [entry] = await appendJournal(tx, [unitEntry(groups, { kind: "claim", actor: c.claimant, at: c.at, details })]);
+  const hostCountries = [...new Set(groups.map((g) => g.hostCountry))].sort();
+  await tx.execute(sql`
+    INSERT INTO claims (id, claimant_id, beneficiary_name, beneficiary_country, claim_type, purpose, period_start,
+                        period_end, serials, quantity, host_countries, tx_hash, journal_seq, journal_hash, created_at)
+    VALUES (${c.id}, ${c.claimant}, ${c.beneficiary.name}, ${c.beneficiary.country}, ${c.claimType}, ${c.purpose},
+            ${c.period.start}, ${c.period.end}, ${arrayParam(formatTargets(groups), "text")}, ${quantity},
+            ${arrayParam(hostCountries, "text")}, ${c.txHash ?? null}, ${entry?.seq ?? 0n}, ${entry?.hash ?? ""},
+            ${c.at.toISOString()})`);
+}
+
 /** `held(caller) → claimed(claim)`: terminal, recorded in segments and in the use table. */
 export async function createClaim(deps: Deps, actor: Actor, p: ClaimParams): Promise<Claim> {
   if (p.period.start > p.period.end) {
@@ -62,29 +106,7 @@ export async function createClaim(deps: Deps, actor: Actor, p: ClaimParams): Pro
       const refused = spendRefusal(u, actor.id) ?? claimPolicy(p.claimType, u);
       return refused ? { refuse: refused } : { ok: { ...u, state: "claimed", claimId: id, holder: actor.id } };
     });
-    await insertUseRanges(
-      tx,
-      groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
-      { claimId: id },
-    );
-    const quantity = quantityOfGroups(groups);
-    const details = {
-      claimId: id,
-      claimant: actor.id,
-      beneficiary: p.beneficiary,
-      claimType: p.claimType,
-      purpose: p.purpose,
-      period: p.period,
-      quantity,
-    };
-    const [entry] = await appendJournal(tx, [unitEntry(groups, { kind: "claim", actor: actor.id, at, details })]);
-    const hostCountries = [...new Set(groups.map((g) => g.hostCountry))].sort();
-    await tx.execute(sql`
-      INSERT INTO claims (id, claimant_id, beneficiary_name, beneficiary_country, claim_type, purpose, period_start,
-                          period_end, serials, quantity, host_countries, journal_seq, journal_hash, created_at)
-      VALUES (${id}, ${actor.id}, ${p.beneficiary.name}, ${p.beneficiary.country}, ${p.claimType}, ${p.purpose},
-              ${p.period.start}, ${p.period.end}, ${arrayParam(formatTargets(groups), "text")}, ${quantity},
-              ${arrayParam(hostCountries, "text")}, ${entry?.seq ?? 0n}, ${entry?.hash ?? ""}, ${at.toISOString()})`);
+    await recordClaim(tx, groups, { ...p, id, claimant: actor.id, at });
   });
   return getClaim(deps.db, id);
 }

@@ -113,7 +113,8 @@ export class Unprocessable extends LedgerError {
   }
 }
 
-export class AlreadyExists extends LedgerError {
+/** A request that conflicts with the current state of something other than units. */
+export class StateConflict extends LedgerError {
   readonly status = 409;
   constructor(
     readonly code: string,

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { date, day, rows, str, strOrNull } from "../../db/values.js";
 import type { Actor, Deps } from "./deps.js";
-import { AlreadyExists, NotFound } from "./errors.js";
+import { NotFound, StateConflict } from "./errors.js";
 import { type IssuanceView, listIssuancesOfProject } from "./issuances.js";
 import { appendJournal } from "./journal.js";
 import { isConstraintViolation } from "./pg-errors.js";
@@ -69,7 +69,7 @@ export async function createProject(deps: Deps, actor: Actor, p: ProjectParams):
     });
   } catch (error) {
     if (isConstraintViolation(error, "projects_pkey")) {
-      throw new AlreadyExists("project_exists", `Project ${p.ref} is already registered`);
+      throw new StateConflict("project_exists", `Project ${p.ref} is already registered`);
     }
     throw error;
   }

@@ -12,7 +12,7 @@ import { lockIssuances } from "./store.js";
 /** Which units an operation acts on: named ranges, or the lowest-numbered units the caller holds. */
 export type Selection = { serials: string[] } | { allocate: { issuanceId: string; quantity: number } };
 
-async function issuanceIdent(db: Db, id: bigint): Promise<Omit<IssuanceTargets, "ranges"> | undefined> {
+export async function issuanceIdent(db: Db, id: bigint): Promise<Omit<IssuanceTargets, "ranges"> | undefined> {
   const [row] = await rows(
     db,
     sql`SELECT i.registry, i.project_ref, i.vintage, p.host_country FROM issuances i
@@ -29,14 +29,24 @@ async function issuanceIdent(db: Db, id: bigint): Promise<Omit<IssuanceTargets, 
     : undefined;
 }
 
-/** The holder's lowest-numbered held units of an issuance, `quantity` of them. */
-async function lowestHeld(db: Db, issuanceId: bigint, holder: string, quantity: bigint): Promise<Range[]> {
+/**
+ * The lowest-numbered `quantity` units of an issuance in `state` (held by `holder`, if given), or
+ * none if there are fewer.
+ */
+export async function lowestUnits(
+  db: Db,
+  issuanceId: bigint,
+  state: "held" | "tokenized",
+  holder: string | null,
+  quantity: bigint,
+): Promise<Range[]> {
   const found = await rows(
     db,
     sql`SELECT lo::text AS lo, hi::text AS hi FROM (
           SELECT lower(serials) AS lo, upper(serials) - 1 AS hi,
                  sum(upper(serials) - lower(serials)) OVER (ORDER BY lower(serials)) AS cum
-          FROM segments WHERE issuance_id = ${issuanceId} AND state = 'held' AND holder = ${holder}
+          FROM segments WHERE issuance_id = ${issuanceId} AND state = ${state}
+            AND (${holder}::text IS NULL OR holder = ${holder})
         ) x WHERE cum - (hi - lo + 1) < ${quantity} ORDER BY lo`,
   );
   const ranges: Range[] = [];
@@ -73,7 +83,7 @@ export async function lockSelection(tx: Db, selection: Selection, holder: string
   const ident = id === undefined ? undefined : await issuanceIdent(tx, id);
   if (id === undefined || !ident) throw new NotFound("issuance_not_found", `No issuance ${issuanceId}`);
   await lockIssuances(tx, [id]);
-  const ranges = await lowestHeld(tx, id, holder, BigInt(quantity));
+  const ranges = await lowestUnits(tx, id, "held", holder, BigInt(quantity));
   if (ranges.length === 0) {
     const [row] = await rows(
       tx,

@@ -82,7 +82,7 @@ export async function testContext(options: { poolSize?: number } = {}): Promise<
     clock: () => new Date(),
     random: (n) => randomBytes(n),
     log,
-    config: { maxBodyBytes: 1024 * 1024, maxImportBytes: 64 * 1024 * 1024 },
+    config: { maxBodyBytes: 1024 * 1024, maxImportBytes: 64 * 1024 * 1024, publicBaseUrl: "http://bridge.test" },
   };
   const app = createApp(deps);
   const makeOrg = async (

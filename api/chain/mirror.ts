@@ -1,0 +1,209 @@
+import { sql } from "drizzle-orm";
+import { type Address, type Hex, http, type Transport } from "viem";
+import type { Db } from "../../db/client.js";
+import { big, date, rows, str, strOrNull } from "../../db/values.js";
+import type { Deps } from "../ledger/deps.js";
+import { StateConflict } from "../ledger/errors.js";
+import { bridgeAbi } from "./abi.js";
+import { connectMirror, type MirrorChain } from "./client.js";
+import { ChainListener } from "./listener.js";
+import { DEFAULT_WORKER_OPTIONS, OutboxWorker, rootMessage, type WorkerOptions } from "./outbox-worker.js";
+import { reconcile } from "./reconciler.js";
+
+export interface MirrorConfig {
+  rpcUrl?: string | undefined;
+  transport?: Transport | undefined;
+  privateKey: Hex;
+  contract: Address;
+  confirmations: number;
+  pollMs: number;
+  /** How often viem polls while waiting for a receipt. */
+  pollingIntervalMs?: number | undefined;
+  startBlock: bigint;
+  /** Reconcile once every this many polls. */
+  reconcileEvery: number;
+  worker?: Partial<WorkerOptions>;
+}
+
+/**
+ * The running mirror: one loop that sends the outbox, ingests events and reconciles supply.
+ * Steps never overlap; a failing step is logged and retried on the next tick.
+ */
+export class ChainMirror {
+  readonly worker: OutboxWorker;
+  readonly listener: ChainListener;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private ticks = 0;
+
+  private constructor(
+    private readonly deps: Deps,
+    readonly chain: MirrorChain,
+    private readonly config: MirrorConfig,
+  ) {
+    this.worker = new OutboxWorker(deps, chain, {
+      ...DEFAULT_WORKER_OPTIONS,
+      startBlock: config.startBlock,
+      ...config.worker,
+    });
+    this.listener = new ChainListener(deps, chain, {
+      confirmations: config.confirmations,
+      startBlock: config.startBlock,
+      chunk: 2_000n,
+    });
+  }
+
+  static async open(deps: Deps, config: MirrorConfig): Promise<ChainMirror> {
+    const transport = config.transport ?? http(config.rpcUrl, { retryCount: 0, timeout: 15_000 });
+    const chain = await connectMirror({
+      transport,
+      privateKey: config.privateKey,
+      contract: config.contract,
+      pollingIntervalMs: config.pollingIntervalMs ?? 1_000,
+    });
+    return new ChainMirror(deps, chain, config);
+  }
+
+  /** One pass: send, then listen, then (now and then) reconcile at the block listened to. */
+  async tick(options: { reconcile?: boolean } = {}): Promise<void> {
+    this.ticks++;
+    await this.guard("outbox", () => this.worker.runOnce());
+    const polled = await this.guard("listener", () => this.listener.pollOnce());
+    if (polled && (options.reconcile || this.ticks % this.config.reconcileEvery === 1)) {
+      const at = await this.listener.cursor();
+      if (at !== undefined) await this.guard("reconciler", () => reconcile(this.deps, this.chain, at));
+    }
+  }
+
+  private async guard<T>(step: string, run: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await run();
+    } catch (error) {
+      this.deps.log.warn({ step, error: rootMessage(error) }, "chain mirror step failed");
+      return undefined;
+    }
+  }
+
+  start(): void {
+    const loop = () => {
+      this.running = this.tick().finally(() => {
+        if (this.timer !== undefined) this.timer = setTimeout(loop, this.config.pollMs);
+      });
+    };
+    this.timer = setTimeout(loop, 0);
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+
+  /** Refuses a burn the chain would refuse: the wallet must hold the tokens and approve the bridge. */
+  async checkBurnable(wallet: Address, tokenId: bigint, quantity: bigint): Promise<void> {
+    const { publicClient, contract, account } = this.chain;
+    const [balance, approved] = await Promise.all([
+      publicClient.readContract({
+        address: contract,
+        abi: bridgeAbi,
+        functionName: "balanceOf",
+        args: [wallet, tokenId],
+      }),
+      publicClient.readContract({
+        address: contract,
+        abi: bridgeAbi,
+        functionName: "isApprovedForAll",
+        args: [wallet, account.address],
+      }),
+    ]);
+    if (balance < quantity) {
+      throw new StateConflict(
+        "insufficient_tokens",
+        `Wallet ${wallet} holds ${balance} of token ${tokenId}, fewer than ${quantity}`,
+      );
+    }
+    if (!approved) {
+      throw new StateConflict(
+        "chain_approval_required",
+        `Wallet ${wallet} must first call setApprovalForAll(${account.address}, true) so the bridge may burn its tokens`,
+      );
+    }
+  }
+}
+
+export interface ChainStatus {
+  enabled: boolean;
+  chainId: number | null;
+  contract: string | null;
+  bridgeAddress: string | null;
+  lastBlockSeen: number | null;
+  outboxPending: number;
+  pending: {
+    id: string;
+    kind: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    nextAttemptAt: string;
+  }[];
+  drift: Record<string, unknown>[];
+}
+
+export async function chainStatus(db: Db, mirror: ChainMirror | undefined): Promise<ChainStatus> {
+  const pending = await rows(
+    db,
+    sql`SELECT id, kind, status, attempts, last_error, next_attempt_at FROM chain_outbox
+        WHERE status <> 'confirmed' ORDER BY created_at LIMIT 50`,
+  );
+  const [count] = await rows(db, sql`SELECT count(*)::int AS n FROM chain_outbox WHERE status <> 'confirmed'`);
+  const supply = await rows(db, sql`SELECT * FROM chain_drift ORDER BY token_id`);
+  const logs = await rows(
+    db,
+    sql`SELECT tx_hash, log_index, block_number::text AS block, event, token_id, amount, account, detail
+        FROM chain_logs WHERE outcome = 'drift' ORDER BY block_number, log_index LIMIT 100`,
+  );
+  const cursor = mirror
+    ? await rows(
+        db,
+        sql`SELECT last_block::text AS b FROM chain_cursor WHERE contract = ${mirror.chain.contract.toLowerCase()}`,
+      )
+    : [];
+  return {
+    enabled: mirror !== undefined,
+    chainId: mirror?.chain.chainId ?? null,
+    contract: mirror?.chain.contract ?? null,
+    bridgeAddress: mirror?.chain.account.address ?? null,
+    lastBlockSeen: cursor[0] ? Number(big(cursor[0].b)) : null,
+    outboxPending: Number(count?.n ?? 0),
+    pending: pending.map((p) => ({
+      id: str(p.id),
+      kind: str(p.kind),
+      status: str(p.status),
+      attempts: Number(p.attempts),
+      lastError: strOrNull(p.last_error),
+      nextAttemptAt: date(p.next_attempt_at).toISOString(),
+    })),
+    drift: [
+      ...supply.map((d) => ({
+        kind: "supply",
+        tokenId: str(d.token_id),
+        onChain: str(d.on_chain),
+        expected: str(d.expected),
+        ledgerTokenized: str(d.ledger_tokenized),
+        pending: str(d.pending),
+        blockNumber: Number(big(d.block_number)),
+      })),
+      ...logs.map((l) => ({
+        kind: "event",
+        event: str(l.event),
+        txHash: str(l.tx_hash),
+        logIndex: Number(l.log_index),
+        blockNumber: Number(big(l.block)),
+        tokenId: str(l.token_id),
+        amount: str(l.amount),
+        account: str(l.account),
+        detail: strOrNull(l.detail),
+      })),
+    ],
+  };
+}

@@ -1,0 +1,216 @@
+import { sql } from "drizzle-orm";
+import { BaseError, encodeFunctionData, type Hex, keccak256, TransactionReceiptNotFoundError } from "viem";
+import { arrayParam, rows } from "../../db/values.js";
+import type { Deps } from "../ledger/deps.js";
+import { getOperation, recordMintConfirmed, type TokenOperation } from "../ledger/tokens.js";
+import { bridgeAbi } from "./abi.js";
+import type { MirrorChain } from "./client.js";
+
+export interface WorkerOptions {
+  /** How long one worker owns a row before another may take it over (after a crash). */
+  leaseMs: number;
+  baseBackoffMs: number;
+  maxBackoffMs: number;
+  receiptTimeoutMs: number;
+  /** Where to look for this contract's logs (its deployment block). */
+  startBlock: bigint;
+}
+
+export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
+  leaseMs: 120_000,
+  baseBackoffMs: 1_000,
+  maxBackoffMs: 5 * 60_000,
+  receiptTimeoutMs: 60_000,
+  startBlock: 0n,
+};
+
+/** A step that may be interrupted, for tests that kill the worker between two steps. */
+export type Step = "signed" | "sent";
+
+/**
+ * Sends queued mints and burns. Idempotent at every step: the contract refuses an operation id
+ * twice, the signed transaction and its hash are stored before broadcast, and a resumed row first
+ * asks the chain whether its operation already happened. RPC failures and reverts are retried with
+ * exponential backoff; nothing is dropped.
+ */
+export class OutboxWorker {
+  constructor(
+    private readonly deps: Deps,
+    private readonly chain: MirrorChain,
+    private readonly options: WorkerOptions = DEFAULT_WORKER_OPTIONS,
+    private readonly interrupt?: (step: Step, op: TokenOperation) => void,
+  ) {}
+
+  /** Processes every due row at most once (a failed row waits for its backoff); returns how many were confirmed. */
+  async runOnce(): Promise<number> {
+    let confirmed = 0;
+    const seen: string[] = [];
+    for (;;) {
+      const op = await this.lease(seen);
+      if (!op) return confirmed;
+      seen.push(op.id);
+      if (await this.process(op)) confirmed++;
+    }
+  }
+
+  private async lease(exclude: readonly string[]): Promise<TokenOperation | undefined> {
+    const now = this.deps.clock();
+    const until = new Date(now.getTime() + this.options.leaseMs);
+    const [row] = await rows(
+      this.deps.db,
+      sql`UPDATE chain_outbox SET lease_until = ${until.toISOString()}
+          WHERE id = (SELECT id FROM chain_outbox
+                      WHERE status <> 'confirmed' AND next_attempt_at <= ${now.toISOString()}
+                        AND id <> ALL(${arrayParam(exclude, "text")})
+                        AND (lease_until IS NULL OR lease_until < ${now.toISOString()})
+                      ORDER BY created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING id`,
+    );
+    return row ? getOperation(this.deps.db, String(row.id)) : undefined;
+  }
+
+  private async process(op: TokenOperation): Promise<boolean> {
+    try {
+      const done = await this.alreadyOnChain(op);
+      if (done) return await this.confirm(op, done.txHash, done.blockNumber);
+      const stored = await this.storedRaw(op.id);
+      if (op.txHash && stored) {
+        const receipt = await this.receipt(op.txHash as Hex);
+        if (receipt?.status === "reverted") throw new Error(`transaction ${op.txHash} reverted`);
+        if (receipt) return await this.confirm(op, receipt.transactionHash, receipt.blockNumber);
+        await this.broadcast(stored);
+        return await this.await(op, op.txHash as Hex);
+      }
+      const { raw, hash } = await this.sign(op);
+      await this.deps.db.execute(sql`
+        UPDATE chain_outbox SET status = 'sent', raw_tx = ${raw}, tx_hash = ${hash}, attempts = attempts + 1,
+               updated_at = ${this.deps.clock().toISOString()} WHERE id = ${op.id}`);
+      this.interrupt?.("signed", op);
+      await this.broadcast(raw);
+      this.interrupt?.("sent", op);
+      return await this.await(op, hash);
+    } catch (error) {
+      if (error instanceof Interrupted) throw error;
+      await this.retryLater(op, error);
+      return false;
+    }
+  }
+
+  /** The transaction that already carried this operation, if the contract has seen it. */
+  private async alreadyOnChain(op: TokenOperation): Promise<{ txHash: Hex; blockNumber: bigint } | undefined> {
+    const { publicClient, contract } = this.chain;
+    const used = await publicClient.readContract({
+      address: contract,
+      abi: bridgeAbi,
+      functionName: "operationUsed",
+      args: [op.opId as Hex],
+    });
+    if (!used) return undefined;
+    const logs = await publicClient.getContractEvents({
+      address: contract,
+      abi: bridgeAbi,
+      eventName: op.kind === "mint" ? "Minted" : "Burned",
+      args: { opId: op.opId as Hex },
+      fromBlock: this.options.startBlock,
+      toBlock: "latest",
+    });
+    const [log] = logs;
+    if (!log?.transactionHash || log.blockNumber === null)
+      throw new Error(`operation ${op.opId} is used but its log is missing`);
+    return { txHash: log.transactionHash, blockNumber: log.blockNumber };
+  }
+
+  private async storedRaw(id: string): Promise<Hex | undefined> {
+    const [row] = await rows(this.deps.db, sql`SELECT raw_tx FROM chain_outbox WHERE id = ${id}`);
+    return typeof row?.raw_tx === "string" ? (row.raw_tx as Hex) : undefined;
+  }
+
+  private async sign(op: TokenOperation): Promise<{ raw: Hex; hash: Hex }> {
+    const { walletClient, account, contract, publicClient } = this.chain;
+    const args = [op.opId as Hex, op.address as Hex, BigInt(op.tokenId), BigInt(op.quantity)] as const;
+    const data =
+      op.kind === "mint"
+        ? encodeFunctionData({ abi: bridgeAbi, functionName: "mint", args })
+        : encodeFunctionData({ abi: bridgeAbi, functionName: "burn", args });
+    // Simulating first turns a call the contract would refuse (paused, no approval) into a retry
+    // with a reason, instead of a mined revert that costs gas.
+    await publicClient.call({ account, to: contract, data });
+    const nonce = await publicClient.getTransactionCount({ address: account.address, blockTag: "pending" });
+    const request = await walletClient.prepareTransactionRequest({ to: contract, data, nonce, account });
+    const raw = await walletClient.signTransaction(request);
+    return { raw, hash: keccak256(raw) };
+  }
+
+  private async broadcast(raw: Hex): Promise<void> {
+    try {
+      await this.chain.publicClient.sendRawTransaction({ serializedTransaction: raw });
+    } catch (error) {
+      // A rebroadcast of a transaction the node already has is success, not failure.
+      if (!/already known|known transaction|nonce too low|already imported/i.test(String(error))) throw error;
+    }
+  }
+
+  private async receipt(hash: Hex) {
+    try {
+      return await this.chain.publicClient.getTransactionReceipt({ hash });
+    } catch (error) {
+      if (error instanceof TransactionReceiptNotFoundError) return undefined;
+      throw error;
+    }
+  }
+
+  private async await(op: TokenOperation, hash: Hex): Promise<boolean> {
+    const receipt = await this.chain.publicClient.waitForTransactionReceipt({
+      hash,
+      timeout: this.options.receiptTimeoutMs,
+    });
+    if (receipt.status === "reverted") throw new Error(`transaction ${hash} reverted`);
+    return this.confirm(op, receipt.transactionHash, receipt.blockNumber);
+  }
+
+  private async confirm(op: TokenOperation, txHash: Hex, blockNumber: bigint): Promise<boolean> {
+    if (op.kind === "mint") await recordMintConfirmed(this.deps, op, txHash, blockNumber);
+    else {
+      await this.deps.db.execute(sql`
+        UPDATE chain_outbox SET status = 'confirmed', tx_hash = ${txHash.toLowerCase()}, block_number = ${blockNumber},
+               lease_until = NULL, last_error = NULL, updated_at = ${this.deps.clock().toISOString()}
+        WHERE id = ${op.id}`);
+    }
+    this.deps.log.info(
+      { operation: op.id, kind: op.kind, txHash, blockNumber: Number(blockNumber) },
+      "chain operation confirmed",
+    );
+    return true;
+  }
+
+  private async retryLater(op: TokenOperation, error: unknown): Promise<void> {
+    const attempts = op.attempts + 1;
+    const delay = Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** Math.min(attempts, 20));
+    const next = new Date(this.deps.clock().getTime() + delay);
+    const message = rootMessage(error);
+    const reverted = /reverted/.test(message);
+    // A reverted transaction used its nonce without the operation: sign a new one next time.
+    await this.deps.db.execute(sql`
+      UPDATE chain_outbox SET attempts = ${attempts}, next_attempt_at = ${next.toISOString()}, lease_until = NULL,
+             last_error = ${message.slice(0, 500)}, updated_at = ${this.deps.clock().toISOString()},
+             status = CASE WHEN ${reverted} THEN 'pending' ELSE status END,
+             raw_tx = CASE WHEN ${reverted} THEN NULL ELSE raw_tx END,
+             tx_hash = CASE WHEN ${reverted} THEN NULL ELSE tx_hash END
+      WHERE id = ${op.id}`);
+    this.deps.log.warn(
+      { operation: op.id, attempts, retryInMs: delay, error: message },
+      "chain operation will be retried",
+    );
+  }
+}
+
+/** The innermost cause: viem wraps a refused connection as "An unknown RPC error occurred". */
+export function rootMessage(error: unknown): string {
+  const root = error instanceof BaseError ? error.walk() : error;
+  const text =
+    root instanceof BaseError ? root.details || root.shortMessage : root instanceof Error ? root.message : String(root);
+  return text.split("\n")[0] ?? "";
+}
+
+/** Thrown by a test's interrupt hook to stop the worker as a crash would. */
+export class Interrupted extends Error {}

@@ -1,0 +1,53 @@
+import type { RouteHandler } from "@hono/zod-openapi";
+import type { Address } from "viem";
+import { getOrganization } from "../../accounts/organizations.js";
+import { chainStatus } from "../../chain/mirror.js";
+import { actor } from "../../http/auth.js";
+import type { AppEnv } from "../../http/env.js";
+import { parseIssuanceId } from "../../ledger/issuances.js";
+import { tokenMetadata } from "../../ledger/token-metadata.js";
+import * as tokens from "../../ledger/tokens.js";
+import type * as routes from "./tokens.routes.js";
+
+function mirrorOf(c: { var: AppEnv["Variables"] }) {
+  const mirror = c.var.deps.mirror;
+  if (!mirror) throw new tokens.MirrorDisabled();
+  return mirror;
+}
+
+export const createTokenization: RouteHandler<typeof routes.createTokenization, AppEnv> = async (c) => {
+  mirrorOf(c);
+  return c.json(await tokens.requestTokenization(c.var.deps, actor(c), c.req.valid("json")), 202);
+};
+
+export const getTokenization: RouteHandler<typeof routes.getTokenization, AppEnv> = async (c) => {
+  mirrorOf(c);
+  return c.json(await tokens.getOwnOperation(c.var.deps.db, actor(c), c.req.valid("param").id, "mint"), 200);
+};
+
+export const createDetokenization: RouteHandler<typeof routes.createDetokenization, AppEnv> = async (c) => {
+  const mirror = mirrorOf(c);
+  const body = c.req.valid("json");
+  const who = actor(c);
+  const org = await getOrganization(c.var.deps.db, who.id);
+  const tokenId = parseIssuanceId(body.issuanceId);
+  if (org.walletAddress && tokenId !== undefined) {
+    await mirror.checkBurnable(org.walletAddress as Address, tokenId, BigInt(body.quantity));
+  }
+  return c.json(await tokens.requestDetokenization(c.var.deps, who, body), 202);
+};
+
+export const getDetokenization: RouteHandler<typeof routes.getDetokenization, AppEnv> = async (c) => {
+  mirrorOf(c);
+  return c.json(await tokens.getOwnOperation(c.var.deps.db, actor(c), c.req.valid("param").id, "burn"), 200);
+};
+
+export const getChain: RouteHandler<typeof routes.getChain, AppEnv> = async (c) => {
+  return c.json(await chainStatus(c.var.deps.db, c.var.deps.mirror), 200);
+};
+
+export const getToken: RouteHandler<typeof routes.getToken, AppEnv> = async (c) => {
+  mirrorOf(c);
+  const { db, config } = c.var.deps;
+  return c.json(await tokenMetadata(db, c.req.valid("param").id, config.publicBaseUrl), 200);
+};
