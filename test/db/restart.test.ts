@@ -24,24 +24,19 @@ describe.runIf(dbKind === "pglite")("the embedded database keeps its data across
     const deps = {
       db: first.db,
       clock: () => new Date(),
-      random: (n: number) => new Uint8Array(n).map(() => Math.floor(Math.random() * 256)),
+      random: (n: number) => randomBytes(n),
       log,
     };
     const registry = await createOrganization(deps, null, { name: "Registry", role: "registry", country: "JP" });
     const company = await createOrganization(deps, null, { name: "Company", role: "company", country: "JP" });
     const key = await createKey(deps, null, company.id, null);
-    const as = (o: { id: string; role: "registry" | "company"; country: string | null }) => ({
-      id: o.id,
-      role: o.role,
-      country: o.country,
-    });
-    await createProject(deps, as({ ...registry, role: "registry" }), {
+    await createProject(deps, registry, {
       ref: "MN006",
       title: "Solar",
       hostCountry: "MN",
       methodology: "MN_AM003",
     });
-    await createIssuance(deps, as({ ...registry, role: "registry" }), {
+    await createIssuance(deps, registry, {
       projectRef: "MN006",
       registry: "JP",
       vintage: 2020,
