@@ -50,14 +50,24 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  const set = CHAIN_VARS.filter((v) => result.data[v] !== undefined);
-  if (set.length > 0 && set.length < CHAIN_VARS.length) {
-    const missing = CHAIN_VARS.filter((v) => result.data[v] === undefined);
+  return result.data;
+}
+
+/** The chain mirror's settings when all three are given, undefined when none is; a partial set is an error. */
+export function chainSettings(config: Config): { rpcUrl: string; privateKey: string; contract: string } | undefined {
+  const set = CHAIN_VARS.filter((v) => config[v] !== undefined);
+  if (set.length === 0) return undefined;
+  if (set.length < CHAIN_VARS.length) {
+    const missing = CHAIN_VARS.filter((v) => config[v] === undefined);
     throw new Error(
       `Invalid configuration:\n  ${missing.join(", ")}: needed too, since ${set.join(", ")} is set (the chain mirror needs all three)`,
     );
   }
-  return result.data;
+  return {
+    rpcUrl: config.CHAIN_RPC_URL ?? "",
+    privateKey: config.CHAIN_PRIVATE_KEY ?? "",
+    contract: config.MIRROR_CONTRACT ?? "",
+  };
 }
 
 export function publicBaseUrl(config: Config): string {

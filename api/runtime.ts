@@ -3,7 +3,7 @@ import type { Address, Hex } from "viem";
 import { type Database, openDatabase } from "../db/client.js";
 import { ensureAdminKey } from "./accounts/organizations.js";
 import { ChainMirror } from "./chain/mirror.js";
-import { type Config, databaseOptions, publicBaseUrl } from "./config.js";
+import { type Config, chainSettings, databaseOptions, publicBaseUrl } from "./config.js";
 import type { AppDeps } from "./http/env.js";
 import type { Logger } from "./ledger/deps.js";
 
@@ -11,7 +11,12 @@ import type { Logger } from "./ledger/deps.js";
  * Opens the configured database and assembles the real dependencies (clock, randomness, and the
  * chain mirror when it is configured; the mirror's loop is started by the caller).
  */
-export async function openRuntime(config: Config, log: Logger): Promise<{ database: Database; deps: AppDeps }> {
+export async function openRuntime(
+  config: Config,
+  log: Logger,
+  options: { chain: boolean } = { chain: true },
+): Promise<{ database: Database; deps: AppDeps }> {
+  const chain = options.chain ? chainSettings(config) : undefined;
   const database = await openDatabase(databaseOptions(config));
   const deps: AppDeps = {
     db: database.db,
@@ -25,11 +30,11 @@ export async function openRuntime(config: Config, log: Logger): Promise<{ databa
     },
   };
   if (config.ADMIN_API_KEY) await ensureAdminKey(deps, config.ADMIN_API_KEY);
-  if (config.CHAIN_RPC_URL && config.CHAIN_PRIVATE_KEY && config.MIRROR_CONTRACT) {
+  if (chain) {
     deps.mirror = await ChainMirror.open(deps, {
-      rpcUrl: config.CHAIN_RPC_URL,
-      privateKey: config.CHAIN_PRIVATE_KEY as Hex,
-      contract: config.MIRROR_CONTRACT as Address,
+      rpcUrl: chain.rpcUrl,
+      privateKey: chain.privateKey as Hex,
+      contract: chain.contract as Address,
       confirmations: config.CHAIN_CONFIRMATIONS,
       pollMs: config.CHAIN_POLL_MS,
       startBlock: BigInt(config.CHAIN_START_BLOCK),

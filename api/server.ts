@@ -14,7 +14,7 @@ try {
 }
 const log = createLogger(config.LOG_LEVEL);
 const { database, deps } = await openRuntime(config, log).catch((error: unknown) => {
-  log.fatal({ err: error }, "cannot open the database");
+  log.fatal({ err: error }, "cannot start: the database or the chain is unavailable, or a setting is wrong");
   process.exit(1);
 });
 const app = createApp(deps);

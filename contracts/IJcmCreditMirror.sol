@@ -47,6 +47,29 @@ interface IJcmCreditMirror is IERC1155 {
     /// @param opId The operation identifier that was presented a second time.
     error MirrorOperationReplayed(bytes32 opId);
 
+    /// @notice A mint, burn or retirement of zero tokens was requested. No ledger operation moves
+    /// zero tonnes, so such a request points at a bug in the caller.
+    /// @param id Issuance numeric id (the token id) whose amount was zero.
+    error MirrorZeroAmount(uint256 id);
+
+    /// @notice A batch mint or burn named no token ids.
+    error MirrorEmptyBatch();
+
+    /// @notice A retirement's beneficiary text is longer than the contract stores in events.
+    /// @param length Length of the text given, in bytes.
+    /// @param maxLength Largest length accepted, in bytes.
+    error MirrorBeneficiaryTooLong(uint256 length, uint256 maxLength);
+
+    /// @notice A retirement's purpose text is longer than the contract stores in events.
+    /// @param length Length of the text given, in bytes.
+    /// @param maxLength Largest length accepted, in bytes.
+    error MirrorPurposeTooLong(uint256 length, uint256 maxLength);
+
+    /// @notice An anchor was given a range whose first sequence number is after its last.
+    /// @param fromSeq First ledger sequence number given.
+    /// @param toSeq Last ledger sequence number given.
+    error MirrorInvalidRange(uint64 fromSeq, uint64 toSeq);
+
     /// @notice Mint `amount` tokens of issuance `id` to `to`, mirroring ledger operation `opId`.
     /// @dev Reverts with `MirrorOperationReplayed` if `opId` was used before. Emits `Minted`.
     /// @param opId Identifier of the ledger operation being mirrored.
@@ -56,7 +79,9 @@ interface IJcmCreditMirror is IERC1155 {
     function mint(bytes32 opId, address to, uint256 id, uint256 amount) external;
 
     /// @notice Burn `amount` tokens of issuance `id` from `from`, mirroring ledger operation `opId`.
-    /// @dev Reverts with `MirrorOperationReplayed` if `opId` was used before. Emits `Burned`.
+    /// @dev `from` must be the caller or have approved it with `setApprovalForAll`: the bridge
+    /// mirrors what holders asked for and cannot take tokens on its own. Reverts with
+    /// `MirrorOperationReplayed` if `opId` was used before. Emits `Burned`.
     /// @param opId Identifier of the ledger operation being mirrored.
     /// @param from Account to debit.
     /// @param id Issuance numeric id (the token id).
@@ -66,11 +91,22 @@ interface IJcmCreditMirror is IERC1155 {
     /// @notice Mint several issuances to `to` at once, mirroring the single ledger operation `opId`.
     /// @dev `ids[i]` receives `amounts[i]`; the arrays must have equal length. The whole batch
     /// consumes `opId` once. Reverts with `MirrorOperationReplayed` if `opId` was used before.
+    /// Emits one `Minted` per id.
     /// @param opId Identifier of the ledger operation being mirrored.
     /// @param to Account to credit.
     /// @param ids Issuance numeric ids (the token ids).
     /// @param amounts Number of tokens for each id, in tCO2e.
     function mintBatch(bytes32 opId, address to, uint256[] calldata ids, uint256[] calldata amounts) external;
+
+    /// @notice Burn several issuances from `from` at once, mirroring the single ledger operation `opId`.
+    /// @dev `ids[i]` loses `amounts[i]`; the arrays must have equal length. The whole batch
+    /// consumes `opId` once. `from` must be the caller or have approved it, as for `burn`.
+    /// Reverts with `MirrorOperationReplayed` if `opId` was used before. Emits one `Burned` per id.
+    /// @param opId Identifier of the ledger operation being mirrored.
+    /// @param from Account to debit.
+    /// @param ids Issuance numeric ids (the token ids).
+    /// @param amounts Number of tokens for each id, in tCO2e.
+    function burnBatch(bytes32 opId, address from, uint256[] calldata ids, uint256[] calldata amounts) external;
 
     /// @notice Permanently retire `amount` of the caller's tokens of issuance `id`.
     /// @dev Destroys the tokens and emits `Retired`. Callable by any holder; retirement is final.
@@ -89,6 +125,6 @@ interface IJcmCreditMirror is IERC1155 {
 
     /// @notice Whether ledger operation `opId` has already been mirrored by this contract.
     /// @param opId Identifier of a ledger operation.
-    /// @return True if a mint, burn or batch mint has consumed `opId`.
+    /// @return True if a mint or burn, single or batch, has consumed `opId`.
     function operationUsed(bytes32 opId) external view returns (bool);
 }

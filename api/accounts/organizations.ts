@@ -4,6 +4,7 @@ import { date, type Row, rows, str, strOrNull } from "../../db/values.js";
 import { type Actor, type Deps, newId } from "../ledger/deps.js";
 import { Forbidden, NotFound, Unauthenticated } from "../ledger/errors.js";
 import { appendJournal } from "../ledger/journal.js";
+import { transact } from "../ledger/transact.js";
 import { generateKey, hashKey } from "./keys.js";
 
 export type Role = Actor["role"];
@@ -42,7 +43,7 @@ export async function createOrganization(
 ): Promise<Organization> {
   const at = deps.clock();
   const id = newId(deps, "org");
-  return deps.db.transaction(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const [row] = await rows(
       tx,
       sql`INSERT INTO organizations (id, name, role, country, wallet_address, created_at)
@@ -89,7 +90,7 @@ export async function createKey(
   const at = deps.clock();
   const id = newId(deps, "key");
   const key = secret ?? generateKey(deps.random);
-  return deps.db.transaction(async (tx) => {
+  return transact(deps.db, async (tx) => {
     // The organization row lock serialises this organization's journal chain.
     const [org] = await rows(tx, sql`SELECT id FROM organizations WHERE id = ${organizationId} FOR UPDATE`);
     if (!org) throw new NotFound("organization_not_found", `No organization ${organizationId.slice(0, 64)}`);
@@ -113,7 +114,7 @@ export async function createKey(
 /** Revokes a key: an admin may revoke any, an organization its own. */
 export async function revokeKey(deps: Deps, actor: Actor, keyId: string): Promise<void> {
   const at = deps.clock();
-  await deps.db.transaction(async (tx) => {
+  await transact(deps.db, async (tx) => {
     const [key] = await rows(tx, sql`SELECT organization_id, revoked_at FROM api_keys WHERE id = ${keyId}`);
     if (!key) throw new NotFound("key_not_found", `No key ${keyId.slice(0, 64)}`);
     const owner = str(key.organization_id);

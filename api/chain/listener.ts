@@ -2,8 +2,8 @@ import { sql } from "drizzle-orm";
 import { big, rows } from "../../db/values.js";
 import type { Deps } from "../ledger/deps.js";
 import { applyBurned, applyRetired, type LogOutcome } from "../ledger/tokens.js";
-import { bridgeAbi } from "./abi.js";
 import type { MirrorChain } from "./client.js";
+import { mirrorAbi } from "./mirror-artifact.js";
 
 export interface ListenerOptions {
   /** Blocks a log must be buried under before it is ingested: the reorg depth we tolerate. */
@@ -60,7 +60,7 @@ export class ChainListener {
       const to = from + this.options.chunk - 1n < safe ? from + this.options.chunk - 1n : safe;
       const logs = await this.chain.publicClient.getContractEvents({
         address: this.chain.contract,
-        abi: bridgeAbi,
+        abi: mirrorAbi,
         fromBlock: from,
         toBlock: to,
         strict: true,

@@ -4,9 +4,9 @@ import type { Db } from "../../db/client.js";
 import { big, date, rows, str, strOrNull } from "../../db/values.js";
 import type { Deps } from "../ledger/deps.js";
 import { StateConflict } from "../ledger/errors.js";
-import { bridgeAbi } from "./abi.js";
 import { connectMirror, type MirrorChain } from "./client.js";
 import { ChainListener } from "./listener.js";
+import { mirrorAbi } from "./mirror-artifact.js";
 import { DEFAULT_WORKER_OPTIONS, OutboxWorker, rootMessage, type WorkerOptions } from "./outbox-worker.js";
 import { reconcile } from "./reconciler.js";
 
@@ -105,13 +105,13 @@ export class ChainMirror {
     const [balance, approved] = await Promise.all([
       publicClient.readContract({
         address: contract,
-        abi: bridgeAbi,
+        abi: mirrorAbi,
         functionName: "balanceOf",
         args: [wallet, tokenId],
       }),
       publicClient.readContract({
         address: contract,
-        abi: bridgeAbi,
+        abi: mirrorAbi,
         functionName: "isApprovedForAll",
         args: [wallet, account.address],
       }),

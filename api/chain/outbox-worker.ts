@@ -3,8 +3,8 @@ import { BaseError, encodeFunctionData, type Hex, keccak256, TransactionReceiptN
 import { arrayParam, rows } from "../../db/values.js";
 import type { Deps } from "../ledger/deps.js";
 import { getOperation, recordMintConfirmed, type TokenOperation } from "../ledger/tokens.js";
-import { bridgeAbi } from "./abi.js";
 import type { MirrorChain } from "./client.js";
+import { mirrorAbi } from "./mirror-artifact.js";
 
 export interface WorkerOptions {
   /** How long one worker owns a row before another may take it over (after a crash). */
@@ -101,14 +101,14 @@ export class OutboxWorker {
     const { publicClient, contract } = this.chain;
     const used = await publicClient.readContract({
       address: contract,
-      abi: bridgeAbi,
+      abi: mirrorAbi,
       functionName: "operationUsed",
       args: [op.opId as Hex],
     });
     if (!used) return undefined;
     const logs = await publicClient.getContractEvents({
       address: contract,
-      abi: bridgeAbi,
+      abi: mirrorAbi,
       eventName: op.kind === "mint" ? "Minted" : "Burned",
       args: { opId: op.opId as Hex },
       fromBlock: this.options.startBlock,
@@ -130,8 +130,8 @@ export class OutboxWorker {
     const args = [op.opId as Hex, op.address as Hex, BigInt(op.tokenId), BigInt(op.quantity)] as const;
     const data =
       op.kind === "mint"
-        ? encodeFunctionData({ abi: bridgeAbi, functionName: "mint", args })
-        : encodeFunctionData({ abi: bridgeAbi, functionName: "burn", args });
+        ? encodeFunctionData({ abi: mirrorAbi, functionName: "mint", args })
+        : encodeFunctionData({ abi: mirrorAbi, functionName: "burn", args });
     // Simulating first turns a call the contract would refuse (paused, no approval) into a retry
     // with a reason, instead of a mined revert that costs gas.
     await publicClient.call({ account, to: contract, data });

@@ -1,8 +1,9 @@
 import { sql } from "drizzle-orm";
 import { big, rows, str } from "../../db/values.js";
 import type { Deps } from "../ledger/deps.js";
-import { bridgeAbi } from "./abi.js";
+import { transact } from "../ledger/transact.js";
 import type { MirrorChain } from "./client.js";
+import { mirrorAbi } from "./mirror-artifact.js";
 
 export interface SupplyDrift {
   tokenId: string;
@@ -38,7 +39,7 @@ export async function reconcile(deps: Deps, chain: MirrorChain, atBlock: bigint)
     const tokenId = big(r.id);
     const onChain = await chain.publicClient.readContract({
       address: chain.contract,
-      abi: bridgeAbi,
+      abi: mirrorAbi,
       functionName: "totalSupply",
       args: [tokenId],
       blockNumber: atBlock,
@@ -56,7 +57,7 @@ export async function reconcile(deps: Deps, chain: MirrorChain, atBlock: bigint)
     }
   }
   const at = deps.clock().toISOString();
-  await deps.db.transaction(async (tx) => {
+  await transact(deps.db, async (tx) => {
     await tx.execute(sql`DELETE FROM chain_drift`);
     for (const d of drift) {
       await tx.execute(sql`

@@ -3,6 +3,7 @@ import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { LedgerError, LedgerInvariantViolation } from "../ledger/errors.js";
 import { pgError } from "../ledger/pg-errors.js";
+import { RETRYABLE_CODES } from "../ledger/transact.js";
 import type { AppEnv } from "./env.js";
 
 /** RFC 9457 problem details: the one place where every failure becomes an HTTP answer. */
@@ -74,6 +75,9 @@ export function toProblem(error: unknown): Problem {
         errors: [{ path: "body", message: "text must be valid UTF-8 without NUL characters" }],
       },
     );
+  }
+  if (pg !== undefined && RETRYABLE_CODES.has(pg)) {
+    return problem(503, "service_unavailable", "Too much contention", "The request lost a race repeatedly; retry it");
   }
   if (isUnavailable(error)) {
     return problem(503, "service_unavailable", "The database is unavailable", "Try again shortly");

@@ -8,6 +8,7 @@ import { spendRefusal } from "./movements.js";
 import { formatTargets, type IssuanceTargets } from "./resolve.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
 import { insertUseRanges } from "./store.js";
+import { transact } from "./transact.js";
 import { transitionLocked } from "./transition.js";
 
 export type ClaimType = "compensation" | "contribution";
@@ -100,7 +101,7 @@ export async function createClaim(deps: Deps, actor: Actor, p: ClaimParams): Pro
   const at = deps.clock();
   const id = newId(deps, "clm");
   const selection: Selection = "serials" in p ? { serials: p.serials } : { allocate: p.allocate };
-  await deps.db.transaction(async (tx) => {
+  await transact(deps.db, async (tx) => {
     const groups = await lockSelection(tx, selection, actor.id);
     await transitionLocked(tx, groups, (u) => {
       const refused = spendRefusal(u, actor.id) ?? claimPolicy(p.claimType, u);

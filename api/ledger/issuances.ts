@@ -10,6 +10,7 @@ import { issuanceRef } from "./resolve.js";
 import { type Segment, UNIT_STATES, type UnitState } from "./segments.js";
 import { formatSerials, quantityOf } from "./serials.js";
 import { insertSegments, SEGMENT_COLUMNS, segmentFromRow } from "./store.js";
+import { transact } from "./transact.js";
 
 export interface IssuanceParams {
   projectRef: string;
@@ -304,7 +305,7 @@ export async function createIssuance(deps: Deps, actor: Actor, p: IssuanceParams
   const before = await existingOverlaps(deps.db, [p]);
   if (before.length > 0) throw doubleIssuance(p, before);
   try {
-    const [view] = await deps.db.transaction((tx) => insertIssuances(tx, actor, deps.clock(), [p]));
+    const [view] = await transact(deps.db, (tx) => insertIssuances(tx, actor, deps.clock(), [p]));
     return view as IssuanceView;
   } catch (error) {
     // A concurrent issuance won the race: the exclusion constraint refused this one.
@@ -367,7 +368,7 @@ export async function importIssuances(deps: Deps, actor: Actor, list: readonly I
     throw new InvalidRequest(errors.sort((a, b) => Number(a.row ?? 0) - Number(b.row ?? 0)));
   }
   try {
-    return await deps.db.transaction((tx) => insertIssuances(tx, actor, deps.clock(), params));
+    return await transact(deps.db, (tx) => insertIssuances(tx, actor, deps.clock(), params));
   } catch (error) {
     if (isConstraintViolation(error, "issuances_no_overlap")) {
       const conflicts = (await existingOverlaps(deps.db, params)).map((o) =>

@@ -7,6 +7,7 @@ import { appendJournal } from "./journal.js";
 import { formatTargets, type IssuanceTargets } from "./resolve.js";
 import type { Change } from "./segments.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
+import { transact } from "./transact.js";
 import { transitionLocked } from "./transition.js";
 
 /** Deposits, withdrawals and transfers: units changing hands without being used. */
@@ -46,7 +47,7 @@ interface MovementSpec {
 async function move(deps: Deps, actor: Actor, spec: MovementSpec): Promise<Movement> {
   const at = deps.clock();
   const id = newId(deps, spec.idPrefix);
-  return deps.db.transaction(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const groups: IssuanceTargets[] = await lockSelection(tx, spec.selection, spec.allocateFrom);
     await transitionLocked(tx, groups, spec.change);
     const quantity = quantityOfGroups(groups);

@@ -6,6 +6,7 @@ import { NotFound, StateConflict } from "./errors.js";
 import { type IssuanceView, listIssuancesOfProject } from "./issuances.js";
 import { appendJournal } from "./journal.js";
 import { isConstraintViolation } from "./pg-errors.js";
+import { transact } from "./transact.js";
 
 export interface ProjectParams {
   ref: string;
@@ -45,7 +46,7 @@ function projectFromRow(r: Record<string, unknown>): Project {
 export async function createProject(deps: Deps, actor: Actor, p: ProjectParams): Promise<Project> {
   const at = deps.clock();
   try {
-    return await deps.db.transaction(async (tx) => {
+    return await transact(deps.db, async (tx) => {
       const [row] = await rows(
         tx,
         sql`INSERT INTO projects (ref, title, host_country, methodology, sector, registered_on, created_at)

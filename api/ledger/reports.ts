@@ -7,6 +7,7 @@ import { formatTargets, type IssuanceTargets } from "./resolve.js";
 import type { Change } from "./segments.js";
 import { lockSelection, quantityOfGroups, unitEntry } from "./selection.js";
 import { insertUseRanges } from "./store.js";
+import { transact } from "./transact.js";
 import { transitionLocked } from "./transition.js";
 
 export type ReportKind = "ndc_use" | "authorization" | "corresponding_adjustment";
@@ -58,7 +59,7 @@ export async function createGovernmentReport(deps: Deps, actor: Actor, p: Report
   if (!party) throw new Forbidden("A government organization needs a country to report as a party");
   const at = deps.clock();
   const id = newId(deps, "rpt");
-  return deps.db.transaction(async (tx) => {
+  return transact(deps.db, async (tx) => {
     const groups = await lockSelection(tx, { serials: p.serials }, actor.id);
     const foreign = groups.filter((g) => !partyMayReport(p.kind, party, g));
     if (foreign.length > 0) {

@@ -19,7 +19,7 @@ export const MAX_SERIALS_LENGTH = 80;
 
 const REGISTRY = /^[A-Z]{2}$/;
 const PROJECT = /^[A-Z]{2}[0-9]{3}$/;
-const VINTAGE = /^[0-9]{4}$/;
+const VINTAGE = /^[1-9][0-9]{3}$/;
 const DIGITS = /^[0-9]+$/;
 
 export function parseUnitNumber(text: string, name: string): bigint | string {

@@ -12,6 +12,7 @@ import { formatTargets, type IssuanceTargets } from "./resolve.js";
 import { issuanceIdent, lockSelection, lowestUnits, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
 import { parseSerials } from "./serials.js";
 import { lockIssuances } from "./store.js";
+import { transact } from "./transact.js";
 import { transitionLocked } from "./transition.js";
 
 /**
@@ -132,7 +133,7 @@ export async function requestTokenization(deps: Deps, actor: Actor, p: TokenizeP
   const at = deps.clock();
   const id = newId(deps, "tok");
   const selection: Selection = "serials" in p ? { serials: p.serials } : { allocate: p.allocate };
-  await deps.db.transaction(async (tx) => {
+  await transact(deps.db, async (tx) => {
     const groups = await lockSelection(tx, selection, actor.id);
     if (groups.length !== 1) {
       throw new InvalidRequest([
@@ -181,7 +182,7 @@ export async function requestDetokenization(deps: Deps, actor: Actor, p: Detoken
   const at = deps.clock();
   const id = newId(deps, "dtk");
   const issuanceId = parseIssuanceId(p.issuanceId);
-  await deps.db.transaction(async (tx) => {
+  await transact(deps.db, async (tx) => {
     const [org] = await rows(tx, sql`SELECT wallet_address FROM organizations WHERE id = ${actor.id}`);
     const wallet = strOrNull(org?.wallet_address);
     if (!wallet) {
@@ -326,7 +327,7 @@ export interface RetiredEvent extends ChainLog {
  */
 export async function applyRetired(deps: Deps, e: RetiredEvent): Promise<LogOutcome> {
   const at = deps.clock();
-  return deps.db.transaction(async (tx) => {
+  return transact(deps.db, async (tx) => {
     if (!(await claimLog(tx, e, "Retired", e.tokenId, e.amount, e.holder, at))) return { outcome: "duplicate" };
     const ident = await tokenIssuance(tx, e.tokenId);
     if (typeof ident === "string") return settleLog(tx, e, { outcome: "drift", detail: ident });
@@ -344,7 +345,7 @@ export async function applyRetired(deps: Deps, e: RetiredEvent): Promise<LogOutc
     await transitionLocked(tx, groups, (u) => {
       if (u.state !== "tokenized") return { refuse: "serials_not_held" };
       fullyAdjusted &&= u.authorized && u.correspondingAdjustment;
-      return { ok: { ...u, state: "claimed", claimId: id, tokenId: null, holder: u.holder } };
+      return { ok: { ...u, state: "claimed", claimId: id, tokenId: null, holder: claimant.id } };
     });
     const claimType: ClaimType = fullyAdjusted ? "compensation" : "contribution";
     const day = e.blockTime.toISOString().slice(0, 10);
@@ -373,7 +374,7 @@ export interface BurnedEvent extends ChainLog {
 /** A burn the bridge sent for a detokenization returns the owner's lowest tokenized units to `held`. */
 export async function applyBurned(deps: Deps, e: BurnedEvent): Promise<LogOutcome> {
   const at = deps.clock();
-  return deps.db.transaction(async (tx) => {
+  return transact(deps.db, async (tx) => {
     if (!(await claimLog(tx, e, "Burned", e.tokenId, e.amount, e.from, at))) return { outcome: "duplicate" };
     const [op] = await rows(
       tx,
@@ -427,7 +428,7 @@ export async function recordMintConfirmed(
   blockNumber: bigint,
 ): Promise<void> {
   const at = deps.clock();
-  await deps.db.transaction(async (tx) => {
+  await transact(deps.db, async (tx) => {
     const issuanceId = BigInt(op.tokenId);
     const ident = await issuanceIdent(tx, issuanceId);
     if (!ident) return;

@@ -1,11 +1,7 @@
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { createHardhatRuntimeEnvironment, importUserConfig } from "hardhat/hre";
 import type { Abi } from "viem";
 import { beforeAll, describe, expect, it } from "vitest";
-
-const projectRoot = fileURLToPath(new URL("../..", import.meta.url));
-const configPath = path.join(projectRoot, "hardhat.config.ts");
+import { mirrorAbi, mirrorBytecode } from "../../api/chain/mirror-artifact.js";
+import { buildMirror, createProjectHre, type MirrorBuild } from "../../scripts/export-mirror-artifact.js";
 
 // The surface the ledger's relayer and the later implementation both code against: a change
 // here breaks them, so every item is pinned with parameter names, indexed flags and mutability.
@@ -15,9 +11,15 @@ const mirrorSurface = [
   "event Retired(address indexed holder, uint256 indexed id, uint256 amount, string beneficiary, string purpose)",
   "event Anchored(bytes32 indexed root, uint64 fromSeq, uint64 toSeq)",
   "error MirrorOperationReplayed(bytes32 opId)",
+  "error MirrorZeroAmount(uint256 id)",
+  "error MirrorEmptyBatch()",
+  "error MirrorBeneficiaryTooLong(uint256 length, uint256 maxLength)",
+  "error MirrorPurposeTooLong(uint256 length, uint256 maxLength)",
+  "error MirrorInvalidRange(uint64 fromSeq, uint64 toSeq)",
   "function mint(bytes32 opId, address to, uint256 id, uint256 amount) nonpayable",
   "function burn(bytes32 opId, address from, uint256 id, uint256 amount) nonpayable",
   "function mintBatch(bytes32 opId, address to, uint256[] ids, uint256[] amounts) nonpayable",
+  "function burnBatch(bytes32 opId, address from, uint256[] ids, uint256[] amounts) nonpayable",
   "function retire(uint256 id, uint256 amount, string beneficiary, string purpose) nonpayable",
   "function anchor(bytes32 root, uint64 fromSeq, uint64 toSeq) nonpayable",
   "function operationUsed(bytes32 opId) view returns (bool)",
@@ -52,22 +54,27 @@ function signature(item: Abi[number]): string {
 
 describe("Solidity build", () => {
   let signatures: string[];
+  let mirror: MirrorBuild;
 
   beforeAll(async () => {
-    // Built from an explicit config path rather than `import hre from "hardhat"`, which looks for
-    // the config upward from process.cwd() and so depends on where vitest was started.
-    const hre = await createHardhatRuntimeEnvironment(
-      await importUserConfig(configPath),
-      { config: configPath },
-      projectRoot,
-    );
+    const hre = await createProjectHre();
     // Forced so that a warm cache cannot hide a compiler setup that would need the network.
-    await hre.tasks.getTask("build").run({ force: true, quiet: true });
+    mirror = await buildMirror(hre, { force: true });
     const abi: Abi = (await hre.artifacts.readArtifact("IJcmCreditMirror")).abi;
     signatures = abi.map(signature);
   }, 120_000);
 
   it.each(mirrorSurface)("IJcmCreditMirror exposes %s", (expected) => {
     expect(signatures).toContain(expected);
+  });
+
+  it.each(mirrorSurface)("JcmCreditMirror implements %s", (expected) => {
+    expect(mirror.abi.map(signature)).toContain(expected);
+  });
+
+  // The service deploys and calls the committed copy; a stale one would put old code on chain.
+  it("the committed api/chain/mirror-artifact.ts equals a fresh build (else run `npm run chain:artifact`)", () => {
+    expect(mirrorAbi).toEqual(mirror.abi);
+    expect(mirrorBytecode).toBe(mirror.bytecode);
   });
 });

@@ -1,7 +1,9 @@
 import { sql } from "drizzle-orm";
-import type { Hex } from "viem";
+import { createPublicClient, type Hex } from "viem";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { deployMirror } from "../../api/chain/deploy.js";
 import { ChainMirror } from "../../api/chain/mirror.js";
+import { mirrorAbi } from "../../api/chain/mirror-artifact.js";
 import { Interrupted, OutboxWorker } from "../../api/chain/outbox-worker.js";
 import { rows } from "../../db/values.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
@@ -141,6 +143,8 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
       txHash: retired.hash.toLowerCase(),
     });
     expect(claim.claimantName).toBe(`On-chain holder ${chain.address(BUYER).toLowerCase()}`);
+    const claimedPart = (await t.call("GET", `/v1/status/${iss.serials(1)}`)).body.parts[0];
+    expect(claimedPart).toMatchObject({ state: "claimed", holder: claim.claimant, claimId: claim.id });
     const status = await t.call("GET", `/v1/status/${iss.serials(1, 31)}`);
     expect(status.body.parts.map((p: { serials: string; state: string }) => [p.serials, p.state])).toEqual([
       [iss.serials(1, 30), "claimed"],
@@ -289,6 +293,31 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
         }),
       ]),
     );
+  });
+});
+
+describe("deploying the mirror", () => {
+  it("deploys the committed contract with the bridge role, admin and metadata base URI", async () => {
+    const chain = await testChain();
+    try {
+      const deployed = await deployMirror({
+        transport: chain.transport,
+        privateKey: chain.bridgeKey,
+        bridge: chain.address(3),
+        baseUri: "https://bridge.example/v1/tokens/",
+      });
+      expect(deployed.contract).toMatch(/^0x[0-9a-fA-F]{40}$/);
+      expect(deployed.chainId).toBe(31337);
+      const client = createPublicClient({ transport: chain.transport });
+      const read = (functionName: "uri" | "hasRole" | "BRIDGE_ROLE", args: readonly unknown[]) =>
+        client.readContract({ address: deployed.contract, abi: mirrorAbi, functionName, args: args as never });
+      expect(await read("uri", [7n])).toBe("https://bridge.example/v1/tokens/7");
+      const role = await read("BRIDGE_ROLE", []);
+      expect(await read("hasRole", [role, chain.address(3)])).toBe(true);
+      expect(await read("hasRole", [role, chain.address(0)])).toBe(false);
+    } finally {
+      await chain.close();
+    }
   });
 });
 

@@ -1,5 +1,3 @@
-import path from "node:path";
-import { createHardhatRuntimeEnvironment, importUserConfig } from "hardhat/hre";
 import {
   type Address,
   createPublicClient,
@@ -11,7 +9,7 @@ import {
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import { mirrorAbi, mirrorBytecode } from "../../api/chain/mirror-artifact.js";
-import { ROOT } from "./process.js";
+import { createProjectHre } from "../../scripts/export-mirror-artifact.js";
 
 /**
  * The first development key of Hardhat's network (mnemonic "test test … junk"), used as the
@@ -39,9 +37,7 @@ export interface TestChain {
 
 /** A fresh in-process Hardhat network with the mirror contract deployed by the committed artifact. */
 export async function testChain(baseUri = "http://bridge.test/v1/tokens/"): Promise<TestChain> {
-  const configPath = path.join(ROOT, "hardhat.config.ts");
-  const hre = await createHardhatRuntimeEnvironment(await importUserConfig(configPath), { config: configPath }, ROOT);
-  const conn = await hre.network.create();
+  const conn = await (await createProjectHre()).network.create();
   let down = false;
   const request: EIP1193RequestFn = async (args) => {
     if (down) throw new Error("fetch failed: connect ECONNREFUSED 127.0.0.1:8545");
