@@ -43,13 +43,15 @@ const CHAIN_VARS = ["CHAIN_RPC_URL", "CHAIN_PRIVATE_KEY", "MIRROR_CONTRACT"] as 
 
 export type Config = z.infer<typeof Env>;
 
+/** One line per bad environment variable: `  NAME: what is wrong`. */
+export function settingErrors(error: z.ZodError): string {
+  return error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
   const result = Env.safeParse(cleaned);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
-  }
+  if (!result.success) throw new Error(`Invalid configuration:\n${settingErrors(result.error)}`);
   return result.data;
 }
 

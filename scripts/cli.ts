@@ -6,7 +6,7 @@ import { createAdminKey } from "../api/accounts/organizations.js";
 import { deployMirror } from "../api/chain/deploy.js";
 import { chainStatus } from "../api/chain/mirror.js";
 import { reconcile } from "../api/chain/reconciler.js";
-import { loadConfig } from "../api/config.js";
+import { loadConfig, settingErrors } from "../api/config.js";
 import { LedgerError } from "../api/ledger/errors.js";
 import { importIssuances } from "../api/ledger/issuances.js";
 import { createLogger } from "../api/logger.js";
@@ -45,7 +45,7 @@ const DeployEnv = z.object({
 async function deploy(): Promise<number> {
   const env = DeployEnv.safeParse(process.env);
   if (!env.success) {
-    console.error(`deploy needs CHAIN_RPC_URL and CHAIN_PRIVATE_KEY:\n${env.error.message}`);
+    console.error(`deploy needs CHAIN_RPC_URL and CHAIN_PRIVATE_KEY:\n${settingErrors(env.error)}`);
     return 2;
   }
   const baseUri = `${env.data.PUBLIC_BASE_URL.replace(/\/$/, "")}/v1/tokens/`;
@@ -75,7 +75,13 @@ async function main(argv: string[]): Promise<number> {
     console.error(`Unknown command: ${command}\n\n${USAGE}`);
     return 2;
   }
-  const config = loadConfig(process.env);
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error));
+    return 2;
+  }
   const log = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : "warn");
   const { database, deps } = await openRuntime(config, log, { chain: command === "reconcile" });
   try {

@@ -2,6 +2,7 @@ import { type Address, createPublicClient, createWalletClient, defineChain, type
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
 import { mirrorAbi } from "../api/chain/mirror-artifact.js";
+import { settingErrors } from "../api/config.js";
 
 /**
  * A holder's side of the mirror, for demos and testnets: what a buyer's wallet would do.

@@ -106,6 +106,10 @@ export class OutboxWorker {
       args: [op.opId as Hex],
     });
     if (!used) return undefined;
+    // Our own stored transaction is the usual carrier; searching logs is the fallback, since public
+    // RPCs limit how many blocks one log query may span.
+    const stored = op.txHash ? await this.receipt(op.txHash as Hex) : undefined;
+    if (stored?.status === "success") return { txHash: stored.transactionHash, blockNumber: stored.blockNumber };
     const logs = await publicClient.getContractEvents({
       address: contract,
       abi: mirrorAbi,
