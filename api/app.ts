@@ -12,6 +12,7 @@ import { claimRoutes } from "./routes/claims/index.js";
 import { governmentReportRoutes } from "./routes/government-reports/index.js";
 import { holdingRoutes } from "./routes/holdings/index.js";
 import { issuanceRoutes } from "./routes/issuances/index.js";
+import { journalRoutes } from "./routes/journal/index.js";
 import { movementRoutes } from "./routes/movements/index.js";
 import { organizationRoutes } from "./routes/organizations/index.js";
 import { projectRoutes } from "./routes/projects/index.js";
@@ -84,6 +85,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   governmentReportRoutes(app);
   statusRoutes(app);
   provenanceRoutes(app);
+  journalRoutes(app);
   tokenRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {

@@ -24,6 +24,7 @@ const Env = z.object({
     .default(64 * 1024 * 1024),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   PUBLIC_BASE_URL: z.url().optional(),
+  JOURNAL_SEAL_MS: z.coerce.number().int().min(100).default(10_000),
   CHAIN_RPC_URL: z.url().optional(),
   CHAIN_PRIVATE_KEY: z
     .string()

@@ -1,7 +1,9 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { createApp } from "./app.js";
+import { every } from "./background.js";
 import { loadConfig } from "./config.js";
+import { sealJournal } from "./ledger/seal.js";
 import { createLogger } from "./logger.js";
 import { openRuntime } from "./runtime.js";
 
@@ -19,6 +21,7 @@ const { database, deps } = await openRuntime(config, log).catch((error: unknown)
 });
 const app = createApp(deps);
 deps.mirror?.start();
+const sealer = every(config.JOURNAL_SEAL_MS, () => sealJournal(deps), log, "journal sealing");
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
   log.info(
     {
@@ -46,6 +49,7 @@ async function shutdown(signal: string): Promise<void> {
     server.close(() => resolve());
     if ("closeIdleConnections" in server) server.closeIdleConnections();
   });
+  await sealer.stop();
   await deps.mirror?.stop();
   await database.close();
   log.info({}, "stopped");

@@ -301,3 +301,34 @@ export const chainDrift = pgTable("chain_drift", {
   blockNumber: bigint("block_number", { mode: "bigint" }).notNull(),
   checkedAt: ts("checked_at"),
 });
+
+/**
+ * Merkle roots over sealed journal entries, and which entries each root covers (entries may
+ * commit out of sequence order, so a root names its leaves instead of assuming a contiguous range).
+ */
+export const journalRoots = pgTable("journal_roots", {
+  id: bigserial("id", { mode: "bigint" }).primaryKey(),
+  root: text("root").notNull(),
+  fromSeq: bigint("from_seq", { mode: "bigint" }).notNull(),
+  toSeq: bigint("to_seq", { mode: "bigint" }).notNull(),
+  size: integer("size").notNull(),
+  createdAt: ts("created_at"),
+  anchorChainId: bigint("anchor_chain_id", { mode: "bigint" }),
+  anchorContract: text("anchor_contract"),
+  anchorTxHash: text("anchor_tx_hash"),
+  anchorBlock: bigint("anchor_block", { mode: "bigint" }),
+});
+
+export const journalRootEntries = pgTable(
+  "journal_root_entries",
+  {
+    seq: bigint("seq", { mode: "bigint" })
+      .primaryKey()
+      .references(() => journal.seq),
+    rootId: bigint("root_id", { mode: "bigint" })
+      .notNull()
+      .references(() => journalRoots.id),
+    leafIndex: integer("leaf_index").notNull(),
+  },
+  (t) => [uniqueIndex("journal_root_entries_leaf").on(t.rootId, t.leafIndex)],
+);

@@ -4,6 +4,7 @@ import type { Db } from "../../db/client.js";
 import { big, date, rows, str, strOrNull } from "../../db/values.js";
 import type { Deps } from "../ledger/deps.js";
 import { StateConflict } from "../ledger/errors.js";
+import { anchorPendingRoots } from "./anchor.js";
 import { connectMirror, type MirrorChain } from "./client.js";
 import { ChainListener } from "./listener.js";
 import { mirrorAbi } from "./mirror-artifact.js";
@@ -69,6 +70,7 @@ export class ChainMirror {
     this.ticks++;
     await this.guard("outbox", () => this.worker.runOnce());
     const polled = await this.guard("listener", () => this.listener.pollOnce());
+    await this.guard("anchor", () => anchorPendingRoots(this.deps, this.chain));
     if (polled && (options.reconcile || this.ticks % this.config.reconcileEvery === 1)) {
       const at = await this.listener.cursor();
       if (at !== undefined) await this.guard("reconciler", () => reconcile(this.deps, this.chain, at));

@@ -2,13 +2,14 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { big, date, rows, str, strOrNull } from "../../db/values.js";
 import { entryHash, GENESIS_HASH } from "./journal.js";
+import { replayJournal } from "./replay.js";
 
 /**
  * Executable invariants (after regen-ledger's invariants.go): run after tests and by operators.
  * Each finding is one broken rule; an empty list means the ledger is consistent.
  */
 export interface Finding {
-  rule: "coverage" | "uses" | "journal" | "quantities";
+  rule: "coverage" | "uses" | "journal" | "quantities" | "replay";
   detail: string;
 }
 
@@ -110,5 +111,11 @@ export async function verifyJournal(db: Db): Promise<Finding[]> {
 }
 
 export async function auditLedger(db: Db): Promise<Finding[]> {
-  return [...(await coverage(db)), ...(await uses(db)), ...(await quantities(db)), ...(await verifyJournal(db))];
+  return [
+    ...(await coverage(db)),
+    ...(await uses(db)),
+    ...(await quantities(db)),
+    ...(await verifyJournal(db)),
+    ...(await replayJournal(db)),
+  ];
 }

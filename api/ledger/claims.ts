@@ -70,9 +70,13 @@ export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c:
     { claimId: c.id },
   );
   const quantity = quantityOfGroups(groups);
+  const hostCountries = [...new Set(groups.map((g) => g.hostCountry))].sort();
+  const [org] = await rows(tx, sql`SELECT name FROM organizations WHERE id = ${c.claimant}`);
   const details = {
     claimId: c.id,
     claimant: c.claimant,
+    claimantName: str(org?.name),
+    hostCountries,
     beneficiary: c.beneficiary,
     claimType: c.claimType,
     purpose: c.purpose,
@@ -81,7 +85,6 @@ export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c:
     ...(c.txHash ? { txHash: c.txHash, ...c.chainDetails } : {}),
   };
   const [entry] = await appendJournal(tx, [unitEntry(groups, { kind: "claim", actor: c.claimant, at: c.at, details })]);
-  const hostCountries = [...new Set(groups.map((g) => g.hostCountry))].sort();
   await tx.execute(sql`
     INSERT INTO claims (id, claimant_id, beneficiary_name, beneficiary_country, claim_type, purpose, period_start,
                         period_end, serials, quantity, host_countries, tx_hash, journal_seq, journal_hash, created_at)

@@ -1,6 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
+import { certifiedClaim } from "../../ledger/certificate.js";
 import * as claims from "../../ledger/claims.js";
 import type * as routes from "./claims.routes.js";
 
@@ -9,7 +10,7 @@ export const createClaim: RouteHandler<typeof routes.createClaim, AppEnv> = asyn
 };
 
 export const getClaim: RouteHandler<typeof routes.getClaim, AppEnv> = async (c) => {
-  return c.json(await claims.getClaim(c.var.deps.db, c.req.valid("param").id), 200);
+  return c.json(await certifiedClaim(c.var.deps, c.req.valid("param").id), 200);
 };
 
 export const listClaims: RouteHandler<typeof routes.listClaims, AppEnv> = async (c) => {

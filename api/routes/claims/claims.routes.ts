@@ -33,6 +33,35 @@ export const Claim = z
   })
   .openapi("Claim");
 
+const ProofStep = z.object({ side: z.enum(["left", "right"]), hash: z.string() });
+
+export const Anchor = z
+  .object({ chainId: z.number().int(), contract: z.string(), txHash: z.string(), blockNumber: z.number().int() })
+  .nullable();
+
+export const CertifiedClaim = Claim.extend({
+  certificate: z.object({
+    hash: z.string().openapi({ description: "SHA-256 of the journal entry that recorded the claim" }),
+    journalSeq: z.number().int(),
+    entry: z.object({
+      seq: z.number().int(),
+      chain: z.string(),
+      at: z.string(),
+      kind: z.string(),
+      actor: z.string().nullable(),
+      serials: z.array(z.string()),
+      details: z.record(z.string(), z.unknown()),
+      prevHash: z.string(),
+    }),
+    root: z.string().nullable().openapi({ description: "Merkle root (RFC 6962) of the sealed journal entries" }),
+    rootId: z.number().int().nullable(),
+    leafIndex: z.number().int().nullable(),
+    treeSize: z.number().int().nullable(),
+    proof: z.array(ProofStep).nullable(),
+    anchor: Anchor.openapi({ description: "Where the root was anchored on chain, once it is" }),
+  }),
+}).openapi("CertifiedClaim");
+
 const ClaimFields = {
   beneficiary: z.object({ name: Text(200), country: Country }).strict(),
   claimType: z.enum(["compensation", "contribution"]),
@@ -65,9 +94,9 @@ export const getClaim = createRoute({
   method: "get",
   path: "/v1/claims/{id}",
   tags: ["Holding and claiming"],
-  summary: "A claim and its certificate (public)",
+  summary: "A claim and its certificate: journal entry, Merkle inclusion proof, on-chain anchor (public)",
   request: { params: z.object({ id: z.string().max(64) }) },
-  responses: { 200: json(Claim, "The claim"), ...problems(404) },
+  responses: { 200: json(CertifiedClaim, "The claim"), ...problems(404) },
 });
 
 export const listClaims = createRoute({

@@ -1,0 +1,29 @@
+import type { Logger } from "./ledger/deps.js";
+
+/** Runs `task` every `ms` without overlap; a failing run is logged and the next one still happens. */
+export function every(ms: number, task: () => Promise<unknown>, log: Logger, name: string): { stop(): Promise<void> } {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const loop = () => {
+    running = task()
+      .then(() => undefined)
+      .catch((error: unknown) =>
+        log.warn(
+          { task: name, error: error instanceof Error ? error.message : String(error) },
+          "background task failed",
+        ),
+      )
+      .finally(() => {
+        if (!stopped) timer = setTimeout(loop, ms);
+      });
+  };
+  timer = setTimeout(loop, ms);
+  return {
+    async stop() {
+      stopped = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
