@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import type { Address, Hex } from "viem";
 import { z } from "zod";
@@ -6,7 +6,10 @@ import { createAdminKey } from "../api/accounts/organizations.js";
 import { deployMirror } from "../api/chain/deploy.js";
 import { chainStatus } from "../api/chain/mirror.js";
 import { reconcile } from "../api/chain/reconciler.js";
+import { verifyAnchor } from "../api/chain/verify-anchor.js";
 import { loadConfig, settingErrors } from "../api/config.js";
+import { auditLedger } from "../api/ledger/audit.js";
+import { type CertifiedClaim, verifyCertificate } from "../api/ledger/certificate.js";
 import { LedgerError } from "../api/ledger/errors.js";
 import { importIssuances } from "../api/ledger/issuances.js";
 import { createLogger } from "../api/logger.js";
@@ -23,6 +26,12 @@ const USAGE = `Usage: npm run cli -- <command>
   seed                    load the demo: real JCM projects and issuances, demo companies, claims
   deploy                  deploy the mirror contract to CHAIN_RPC_URL with CHAIN_PRIVATE_KEY;
                           the last line printed is {"contract":"0x…","chainId":…}
+  verify <claim.json | claim id> [--rpc URL]
+                          check a claim certificate without trusting the server: the entry hash,
+                          the claim fields, the Merkle inclusion proof, and with an RPC URL (or
+                          CHAIN_RPC_URL) the on-chain anchor; a claim id is fetched from JCM_API_URL
+  audit                   walk the whole journal: hash chains, replay against the tables, coverage
+                          and terminal uses (exit 1 on any finding)
   reconcile               ingest new chain events, compare on-chain supply with the ledger,
                           print every difference (exit 1 if there is any)
 ${WALLET_USAGE}
@@ -63,6 +72,35 @@ async function deploy(): Promise<number> {
   return 0;
 }
 
+async function loadClaim(source: string): Promise<CertifiedClaim> {
+  if (existsSync(source)) return JSON.parse(readFileSync(source, "utf8")) as CertifiedClaim;
+  if (!/^clm_[0-9a-z]{1,40}$/.test(source)) throw new Error(`${source} is neither a file nor a claim id`);
+  const api = (process.env.JCM_API_URL ?? "http://127.0.0.1:8787").replace(/\/$/, "");
+  const res = await fetch(`${api}/v1/claims/${source}`);
+  if (!res.ok) throw new Error(`${api}/v1/claims/${source} answered ${res.status}`);
+  return (await res.json()) as CertifiedClaim;
+}
+
+async function verify(args: string[]): Promise<number> {
+  const [source, flag, url] = args;
+  if (!source) {
+    console.error("verify needs a claim: npm run cli -- verify claim.json  (or a claim id)");
+    return 2;
+  }
+  const claim = await loadClaim(source);
+  const rpc = flag === "--rpc" ? url : process.env.CHAIN_RPC_URL;
+  const steps = verifyCertificate(claim);
+  if (rpc) steps.push(await verifyAnchor(claim, rpc));
+  else if (claim.certificate?.anchor) {
+    steps.push({ step: "anchor", ok: true, detail: "not checked: give --rpc <url> to check the anchor on chain" });
+  }
+  console.log(`claim ${claim.id}: ${claim.quantity} t, ${claim.serials.join(", ")}, for ${claim.beneficiary?.name}`);
+  for (const s of steps) console.log(`${s.ok ? "✓" : "✗"} ${s.step}: ${s.detail}`);
+  const failed = steps.filter((s) => !s.ok);
+  console.log(failed.length === 0 ? "verified" : `NOT verified: ${failed.map((s) => s.step).join(", ")} failed`);
+  return failed.length === 0 ? 0 : 1;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === "help" || command === "--help") {
@@ -70,8 +108,9 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (command === "deploy") return deploy();
+  if (command === "verify") return verify(args);
   if (command === "wallet") return wallet(args, process.env);
-  if (!["create-admin-key", "import", "seed", "reconcile"].includes(command)) {
+  if (!["create-admin-key", "import", "seed", "reconcile", "audit"].includes(command)) {
     console.error(`Unknown command: ${command}\n\n${USAGE}`);
     return 2;
   }
@@ -106,6 +145,16 @@ async function main(argv: string[]): Promise<number> {
       );
       console.log(JSON.stringify({ imported: imported.length, issuances: imported.map((i) => i.serials) }));
       return 0;
+    }
+    if (command === "audit") {
+      const findings = await auditLedger(deps.db);
+      for (const f of findings) console.log(`✗ ${f.rule}: ${f.detail}`);
+      console.log(
+        findings.length === 0
+          ? "✓ the journal, its hash chains and the ledger tables agree"
+          : `${findings.length} finding(s)`,
+      );
+      return findings.length === 0 ? 0 : 1;
     }
     if (command === "reconcile") {
       const mirror = deps.mirror;

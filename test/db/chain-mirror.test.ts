@@ -5,6 +5,8 @@ import { deployMirror } from "../../api/chain/deploy.js";
 import { ChainMirror } from "../../api/chain/mirror.js";
 import { mirrorAbi } from "../../api/chain/mirror-artifact.js";
 import { Interrupted, OutboxWorker } from "../../api/chain/outbox-worker.js";
+import { verifyAnchor } from "../../api/chain/verify-anchor.js";
+import { sealJournal } from "../../api/ledger/seal.js";
 import { rows } from "../../db/values.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { type TestChain, testChain } from "../helpers/chain.js";
@@ -189,6 +191,19 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
       [iss.serials(31, 50), "held"],
       [iss.serials(51), "tokenized"],
     ]);
+  });
+
+  it("anchors journal roots on chain, and a certificate's anchor verifies there", async () => {
+    await sealJournal(t.deps);
+    await mirror.tick();
+    const [first] = (await t.call("GET", `/v1/claims?claimant=`)).body.data;
+    const claim = (await t.call("GET", `/v1/claims/${first.id}`)).body;
+    expect(claim.certificate.anchor).toMatchObject({ chainId: 31337, contract: chain.contract.toLowerCase() });
+    expect(await verifyAnchor(claim, chain.transport)).toMatchObject({ step: "anchor", ok: true });
+    const forged = { ...claim, certificate: { ...claim.certificate, root: "a".repeat(64) } };
+    expect(await verifyAnchor(forged, chain.transport)).toMatchObject({ step: "anchor", ok: false });
+    const roots = await t.call("GET", "/v1/journal/roots");
+    expect(roots.body.data.every((r: { anchor: unknown }) => r.anchor !== null)).toBe(true);
   });
 
   it("reconciles: the ledger and the chain agree, and GET /v1/chain says so", async () => {

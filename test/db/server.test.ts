@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -112,6 +112,33 @@ describe.runIf(dbKind === "pglite")("server and CLI processes", () => {
       expect(first.stdout).toMatch(/company\s+Kanto Rail Co\. \(fictional demo company\)\s+jcmk_/);
       const second = await runCli(["seed"], { DATA_DIR: fresh });
       expect(second.stdout).toContain("already there");
+      const audit = await runCli(["audit"], { DATA_DIR: fresh });
+      expect(audit.code, audit.stdout + audit.stderr).toBe(0);
+      expect(audit.stdout).toContain("agree");
+
+      const claimId = /claims (clm_[0-9a-z]+)/.exec(first.stdout)?.[1] ?? "";
+      const server = await startServer({ DATA_DIR: fresh });
+      const saved = join(fresh, "claim.json");
+      try {
+        writeFileSync(saved, await (await fetch(`${server.url}/v1/claims/${claimId}`)).text());
+        const online = await runCli(["verify", claimId], { DATA_DIR: fresh, JCM_API_URL: server.url });
+        expect(online.code, online.stdout + online.stderr).toBe(0);
+      } finally {
+        server.child.kill("SIGTERM");
+        await server.exited;
+      }
+      const offline = await runCli(["verify", saved], { DATA_DIR: fresh });
+      expect(offline.code, offline.stdout + offline.stderr).toBe(0);
+      expect(offline.stdout).toMatch(/✓ entry[\s\S]*✓ claim[\s\S]*✓ inclusion[\s\S]*verified/);
+      const claim = JSON.parse(readFileSync(saved, "utf8"));
+      writeFileSync(
+        saved,
+        JSON.stringify({ ...claim, beneficiary: { ...claim.beneficiary, name: "Forged Beneficiary" } }),
+      );
+      const tampered = await runCli(["verify", saved], { DATA_DIR: fresh });
+      expect(tampered.code).toBe(1);
+      expect(tampered.stdout).toContain("✗ claim: the claim differs from its journal entry in: beneficiary");
+      expect(tampered.stdout).toContain("NOT verified: claim failed");
     } finally {
       rmSync(fresh, { recursive: true, force: true });
     }
