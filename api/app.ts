@@ -7,14 +7,15 @@ import { notFound, onError } from "./http/problem.js";
 import { validationHook } from "./http/validation.js";
 import { InvalidRequest, PayloadTooLarge } from "./ledger/errors.js";
 import { DocsPage, type OpenApiDocument } from "./pages/docs.js";
-import { HomePage } from "./pages/home.js";
 import { claimRoutes } from "./routes/claims/index.js";
+import { exportRoutes } from "./routes/exports/index.js";
 import { governmentReportRoutes } from "./routes/government-reports/index.js";
 import { holdingRoutes } from "./routes/holdings/index.js";
 import { issuanceRoutes } from "./routes/issuances/index.js";
 import { journalRoutes } from "./routes/journal/index.js";
 import { movementRoutes } from "./routes/movements/index.js";
 import { organizationRoutes } from "./routes/organizations/index.js";
+import { pageRoutes } from "./routes/pages/index.js";
 import { projectRoutes } from "./routes/projects/index.js";
 import { provenanceRoutes } from "./routes/provenance/index.js";
 import { statusRoutes } from "./routes/status/index.js";
@@ -86,6 +87,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   statusRoutes(app);
   provenanceRoutes(app);
   journalRoutes(app);
+  exportRoutes(app);
   tokenRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
@@ -95,15 +97,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   const document = () =>
     app.getOpenAPI31Document({ openapi: "3.1.0", info: API_INFO }) as unknown as OpenApiDocument & object;
+  pageRoutes(app);
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/docs", (c) => c.html(DocsPage({ doc: document() })));
-  app.get("/", (c) => c.html(HomePage()));
-  app.get("/search", (c) => {
-    const q = (c.req.query("q") ?? "").trim();
-    if (/^clm_[0-9a-z]{1,40}$/.test(q)) return c.redirect(`/v1/claims/${q}`);
-    if (q) return c.redirect(`/v1/status/${encodeURIComponent(q)}`);
-    return c.redirect("/");
-  });
   app.get("/health", (c) => c.json({ ok: true }));
 
   app.notFound(notFound);

@@ -20,6 +20,29 @@ form { display: flex; gap: 0.5rem; flex-wrap: wrap; }
 input[type=search] { flex: 1 1 20rem; padding: 0.6rem; font-size: 1rem; border: 1px solid var(--muted); border-radius: 6px; }
 button { padding: 0.6rem 1rem; font-size: 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 6px; cursor: pointer; }
 :focus-visible { outline: 3px solid #f0b429; outline-offset: 2px; }
+.skip { position: absolute; left: -999px; }
+.skip:focus { left: 1rem; top: 1rem; background: #fff; padding: 0.5rem; z-index: 1; }
+.table-wrap { overflow-x: auto; }
+dl.facts { display: grid; grid-template-columns: minmax(8rem, max-content) 1fr; gap: 0.3rem 1rem; }
+dl.facts dt { font-weight: 600; }
+dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+.hash { font-family: ui-monospace, monospace; font-size: 0.85em; overflow-wrap: anywhere; }
+.badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 999px; font-size: 0.85em; color: #fff; white-space: nowrap; }
+.state-in_registry { background: #6b7785; } .state-held { background: #2563eb; } .state-tokenized { background: #7c3aed; }
+.state-claimed { background: #047857; } .state-government_used { background: #b45309; }
+.bar { display: flex; height: 1.6rem; border-radius: 4px; overflow: hidden; border: 1px solid var(--line); background: #fff; }
+.bar span { display: block; height: 100%; }
+.legend { display: flex; gap: 1rem; flex-wrap: wrap; font-size: 0.9em; margin: 0.4rem 0 1rem; padding: 0; list-style: none; }
+.legend i { display: inline-block; width: 0.8rem; height: 0.8rem; border-radius: 2px; margin-right: 0.3rem; vertical-align: -1px; }
+.warning { border-left: 4px solid #b91c1c; background: #fef2f2; padding: 0.5rem 1rem; }
+.ok { color: #047857; } .fail { color: #b91c1c; }
+.certificate { background: #fff; border: 2px solid var(--accent); border-radius: 10px; padding: 1.25rem 1.5rem; }
+ol.history { padding-left: 1.2rem; } ol.history li { margin-bottom: 0.8rem; }
+@media print {
+  header, footer, form, .no-print { display: none; }
+  body { background: #fff; }
+  .certificate { border: 0; padding: 0; }
+}
 `;
 
 export function Layout(props: { title: string; children: Child }) {
@@ -32,6 +55,9 @@ export function Layout(props: { title: string; children: Child }) {
         <style>{STYLE}</style>
       </head>
       <body>
+        <a class="skip" href="#main">
+          Skip to content
+        </a>
         <header>
           <a class="brand" href="/">
             jcm-bridge
@@ -42,7 +68,7 @@ export function Layout(props: { title: string; children: Child }) {
             <a href="/openapi.json">OpenAPI</a>
           </nav>
         </header>
-        <main>{props.children}</main>
+        <main id="main">{props.children}</main>
         <footer class="muted">Joint Crediting Mechanism credits, one record per tonne.</footer>
       </body>
     </html>

@@ -1,0 +1,147 @@
+import { sql } from "drizzle-orm";
+import type { Db } from "../../db/client.js";
+import { big, bool, date, day, rows, str, strOrNull } from "../../db/values.js";
+import { formatSerials } from "./serials.js";
+
+/**
+ * CSV reports for governments and registries. One row per claimed (or reported) serial range, so
+ * a host country sees exactly which units its corresponding adjustments must cover.
+ */
+export const CLAIMS_CSV_HEADER = [
+  "claim_id",
+  "claimed_at",
+  "claimant_id",
+  "claimant_name",
+  "beneficiary_name",
+  "beneficiary_country",
+  "claim_type",
+  "purpose",
+  "period_start",
+  "period_end",
+  "serials",
+  "quantity",
+  "project_ref",
+  "host_country",
+  "registry",
+  "vintage",
+  "authorized",
+  "corresponding_adjustment",
+  "tx_hash",
+] as const;
+
+export const GOVERNMENT_USES_CSV_HEADER = [
+  "report_id",
+  "reported_at",
+  "party",
+  "kind",
+  "year",
+  "reference",
+  "serials",
+  "quantity",
+  "project_ref",
+  "host_country",
+  "registry",
+  "vintage",
+] as const;
+
+/** RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would run as a formula. */
+export function csvCell(value: string | number | boolean | null): string {
+  if (value === null) return "";
+  let text = String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(cells: readonly (string | number | boolean | null)[]): string {
+  return `${cells.map(csvCell).join(",")}\r\n`;
+}
+
+export async function claimsCsv(
+  db: Db,
+  f: { hostCountry?: string | undefined; year?: number | undefined },
+): Promise<string> {
+  const found = await rows(
+    db,
+    sql`SELECT c.id, c.created_at, c.claimant_id, o.name AS claimant_name, c.beneficiary_name, c.beneficiary_country,
+               c.claim_type, c.purpose, c.period_start, c.period_end, c.tx_hash,
+               lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi, s.authorized, s.corresponding_adjustment,
+               i.registry, i.project_ref, i.vintage, p.host_country
+        FROM claims c
+        JOIN organizations o ON o.id = c.claimant_id
+        JOIN segments s ON s.claim_id = c.id
+        JOIN issuances i ON i.id = s.issuance_id
+        JOIN projects p ON p.ref = i.project_ref
+        WHERE (${f.hostCountry ?? null}::text IS NULL OR p.host_country = ${f.hostCountry ?? null})
+          AND (${f.year ?? null}::int IS NULL OR (c.created_at >= make_timestamptz(${f.year ?? 1}, 1, 1, 0, 0, 0, 'UTC')
+                                              AND c.created_at < make_timestamptz(${(f.year ?? 1) + 1}, 1, 1, 0, 0, 0, 'UTC')))
+        ORDER BY c.created_at, c.id, i.id, lower(s.serials)`,
+  );
+  let out = csvLine(CLAIMS_CSV_HEADER);
+  for (const r of found) {
+    const start = big(r.lo);
+    const end = big(r.hi);
+    const ident = { registry: str(r.registry), project: str(r.project_ref), vintage: Number(r.vintage) };
+    out += csvLine([
+      str(r.id),
+      date(r.created_at).toISOString(),
+      str(r.claimant_id),
+      str(r.claimant_name),
+      str(r.beneficiary_name),
+      str(r.beneficiary_country),
+      str(r.claim_type),
+      str(r.purpose),
+      day(r.period_start),
+      day(r.period_end),
+      formatSerials({ ...ident, start, end }),
+      Number(end - start + 1n),
+      ident.project,
+      str(r.host_country),
+      ident.registry,
+      ident.vintage,
+      bool(r.authorized),
+      bool(r.corresponding_adjustment),
+      strOrNull(r.tx_hash),
+    ]);
+  }
+  return out;
+}
+
+export async function governmentUsesCsv(
+  db: Db,
+  f: { party?: string | undefined; year?: number | undefined },
+): Promise<string> {
+  const found = await rows(
+    db,
+    sql`SELECT r.id, r.created_at, r.party, r.kind, r.year, r.reference,
+               lower(j.serials)::text AS lo, (upper(j.serials) - 1)::text AS hi,
+               i.registry, i.project_ref, i.vintage, p.host_country
+        FROM government_reports r
+        JOIN journal_ranges j ON j.seq = r.journal_seq
+        JOIN issuances i ON i.id = j.issuance_id
+        JOIN projects p ON p.ref = i.project_ref
+        WHERE (${f.party ?? null}::text IS NULL OR r.party = ${f.party ?? null})
+          AND (${f.year ?? null}::int IS NULL OR r.year = ${f.year ?? null})
+        ORDER BY r.created_at, r.id, i.id, lower(j.serials)`,
+  );
+  let out = csvLine(GOVERNMENT_USES_CSV_HEADER);
+  for (const r of found) {
+    const start = big(r.lo);
+    const end = big(r.hi);
+    const ident = { registry: str(r.registry), project: str(r.project_ref), vintage: Number(r.vintage) };
+    out += csvLine([
+      str(r.id),
+      date(r.created_at).toISOString(),
+      str(r.party),
+      str(r.kind),
+      Number(r.year),
+      str(r.reference),
+      formatSerials({ ...ident, start, end }),
+      Number(end - start + 1n),
+      ident.project,
+      str(r.host_country),
+      ident.registry,
+      ident.vintage,
+    ]);
+  }
+  return out;
+}

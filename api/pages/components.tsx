@@ -1,0 +1,50 @@
+import type { UnitState } from "../ledger/segments.js";
+
+export const STATE_LABELS: Record<UnitState, string> = {
+  in_registry: "In registry",
+  held: "Held in the bridge",
+  tokenized: "Tokenized",
+  claimed: "Claimed",
+  government_used: "Counted toward an NDC",
+};
+
+export const STATE_COLORS: Record<UnitState, string> = {
+  in_registry: "#6b7785",
+  held: "#2563eb",
+  tokenized: "#7c3aed",
+  claimed: "#047857",
+  government_used: "#b45309",
+};
+
+export function StateBadge(props: { state: UnitState }) {
+  return <span class={`badge state-${props.state}`}>{STATE_LABELS[props.state]}</span>;
+}
+
+export function YesNo(props: { value: boolean }) {
+  return <span>{props.value ? "Yes" : "No"}</span>;
+}
+
+export const tonnes = (n: number) => `${n.toLocaleString("en")} tCO2e`;
+
+export function day(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+/** Block explorers of public chains; a local or unknown chain shows the bare hash. */
+const EXPLORERS: Record<number, string> = {
+  1: "https://etherscan.io",
+  11155111: "https://sepolia.etherscan.io",
+  137: "https://polygonscan.com",
+  80002: "https://amoy.polygonscan.com",
+};
+
+export function TxLink(props: { chainId: number | null; hash: string }) {
+  const base = props.chainId === null ? undefined : EXPLORERS[props.chainId];
+  return base ? (
+    <a class="hash" href={`${base}/tx/${props.hash}`} rel="noopener noreferrer">
+      {props.hash}
+    </a>
+  ) : (
+    <span class="hash">{props.hash}</span>
+  );
+}

@@ -1,0 +1,110 @@
+import type { OpenAPIHono } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { secureHeaders } from "hono/secure-headers";
+import type { AppEnv } from "../../http/env.js";
+import { certifiedClaim } from "../../ledger/certificate.js";
+import { listClaims } from "../../ledger/claims.js";
+import { LedgerError } from "../../ledger/errors.js";
+import { projectTotals } from "../../ledger/project-totals.js";
+import { findProject, getProject, listProjects, type Project } from "../../ledger/projects.js";
+import { provenanceOf } from "../../ledger/provenance.js";
+import { parseSerials } from "../../ledger/serials.js";
+import { statusOf, statusOfMany } from "../../ledger/status.js";
+import { ClaimPage } from "../../pages/claim.js";
+import { ErrorPage } from "../../pages/error.js";
+import { HomePage } from "../../pages/home.js";
+import { ProjectPage } from "../../pages/project.js";
+import { SerialsPage } from "../../pages/serials.js";
+
+const NOT_FOUND_TITLES: Record<string, string> = {
+  claim_not_found: "No such claim",
+  project_not_found: "No such project",
+  serials_not_found: "No such units",
+};
+
+/** Domain errors become pages with the same status, never JSON. */
+async function page(c: Context<AppEnv>, render: () => Promise<Response>): Promise<Response> {
+  try {
+    return await render();
+  } catch (error) {
+    if (!(error instanceof LedgerError)) throw error;
+    const title = error.status === 404 ? (NOT_FOUND_TITLES[error.code] ?? "Not found") : "Cannot show this";
+    return c.html(
+      <ErrorPage status={error.status} title={title} message={error.details ?? error.shortMessage} />,
+      error.status as 400,
+    );
+  }
+}
+
+/** Public, server-rendered pages for buyers, auditors and anyone holding a serial or claim id. */
+export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
+  app.use(
+    "*",
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:"],
+        frameAncestors: ["'none'"],
+        formAction: ["'self'"],
+      },
+      crossOriginEmbedderPolicy: false,
+    }),
+  );
+
+  app.get("/", async (c) => {
+    const { db } = c.var.deps;
+    const claims = await listClaims(db, {}, { limit: 10 });
+    return c.html(<HomePage claims={claims.data} projects={await listProjects(db, 100, undefined)} />);
+  });
+
+  app.get("/search", async (c) => {
+    const q = (c.req.query("q") ?? "").trim();
+    if (/^clm_[0-9a-z]{1,40}$/.test(q)) return c.redirect(`/claims/${q}`);
+    if (/^[A-Z]{2}[0-9]{3}$/.test(q)) return c.redirect(`/projects/${q}`);
+    if (q.startsWith("JCM-")) return c.redirect(`/serials/${encodeURIComponent(q)}`);
+    const { db } = c.var.deps;
+    const claims = await listClaims(db, {}, { limit: 10 });
+    const error = q
+      ? `"${q.slice(0, 80)}" is not a serial range (JCM-…), a claim id (clm_…) or a project reference.`
+      : "Enter something to look up.";
+    return c.html(
+      <HomePage claims={claims.data} projects={await listProjects(db, 100, undefined)} error={error} />,
+      400,
+    );
+  });
+
+  app.get("/serials/:serials", (c) =>
+    page(c, async () => {
+      const { db, log } = c.var.deps;
+      const serials = c.req.param("serials");
+      const status = await statusOf(db, log, serials);
+      const history = await provenanceOf(db, serials, { limit: 200 });
+      return c.html(<SerialsPage status={status} events={history.events} more={history.nextCursor !== null} />);
+    }),
+  );
+
+  app.get("/claims/:id", (c) =>
+    page(c, async () => {
+      const { db, log, mirror } = c.var.deps;
+      const claim = await certifiedClaim(c.var.deps, c.req.param("id"));
+      const units = (await statusOfMany(db, log, claim.serials)).flatMap((u) => ("parts" in u ? [u] : []));
+      const refs = [...new Set(claim.serials.map((s) => parseSerials(s).project))];
+      const projects = (await Promise.all(refs.map((r) => findProject(db, r)))).filter(
+        (p): p is Project => p !== undefined,
+      );
+      return c.html(
+        <ClaimPage claim={claim} units={units} projects={projects} chainId={mirror?.chain.chainId ?? null} />,
+      );
+    }),
+  );
+
+  app.get("/projects/:ref", (c) =>
+    page(c, async () => {
+      const { db } = c.var.deps;
+      const ref = c.req.param("ref");
+      const project = await getProject(db, ref);
+      return c.html(<ProjectPage project={project} totals={await projectTotals(db, ref)} />);
+    }),
+  );
+}

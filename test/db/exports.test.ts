@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CLAIMS_CSV_HEADER, GOVERNMENT_USES_CSV_HEADER } from "../../api/ledger/exports.js";
+import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
+import { databaseAvailable } from "../helpers/db.js";
+
+const parse = (csv: string) =>
+  csv
+    .trimEnd()
+    .split("\r\n")
+    .map((line) => line);
+
+describe.runIf(databaseAvailable())("CSV reports for governments", () => {
+  let t: TestContext;
+  let mn: Issued;
+  let id: Issued;
+  let company: Org;
+  let japan: Org;
+  const year = new Date().getUTCFullYear();
+  beforeAll(async () => {
+    t = await testContext();
+    const registry = await t.org("registry", "JP");
+    mn = await t.issue({ registry, project: "MN003", hostCountry: "MN", start: 1, end: 1000 });
+    id = await t.issue({ registry, project: "ID023", hostCountry: "ID", start: 5001, end: 6000 });
+    company = await t.org("company", "JP");
+    japan = await t.org("government", "JP");
+    await t.call("POST", "/v1/deposits", {
+      key: registry.key,
+      body: {
+        serials: [mn.serials(1, 100), id.serials(5001, 5100)],
+        organizationId: company.id,
+        registryReference: "r",
+      },
+    });
+    const claim = await t.call("POST", "/v1/claims", {
+      key: company.key,
+      body: {
+        serials: [mn.serials(1, 10), id.serials(5001, 5005)],
+        beneficiary: { name: '=HYPERLINK("evil"), Inc.', country: "JP" },
+        claimType: "contribution",
+        purpose: "Offsetting, with a comma",
+        period: { start: "2025-01-01", end: "2025-12-31" },
+      },
+    });
+    expect(claim.status).toBe(201);
+    const report = await t.call("POST", "/v1/government-reports", {
+      key: japan.key,
+      body: { kind: "ndc_use", year: 2024, serials: [mn.serials(500, 599)], reference: "JP-NDC-2024" },
+    });
+    expect(report.status).toBe(201);
+  });
+  afterAll(async () => {
+    await t.audit();
+    await t.close();
+  });
+
+  it("lists the claims on a host country's units, one row per range, with a documented header", async () => {
+    const res = await t.app.request(`/v1/exports/claims.csv?hostCountry=MN&year=${year}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/csv");
+    const lines = parse(await res.text());
+    expect(lines[0]).toBe(CLAIMS_CSV_HEADER.join(","));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toContain(`,${mn.serials(1, 10)},10,MN003,MN,JP,2020,false,false,`);
+    expect(lines[1]).toContain(`"'=HYPERLINK(""evil""), Inc."`);
+    expect(lines[1]).toContain('"Offsetting, with a comma"');
+    const both = parse(await (await t.app.request(`/v1/exports/claims.csv?year=${year}`)).text());
+    expect(both).toHaveLength(3);
+    expect(
+      parse(await (await t.app.request(`/v1/exports/claims.csv?hostCountry=MN&year=${year - 1}`)).text()),
+    ).toHaveLength(1);
+  });
+
+  it("lists a party's reports for a year", async () => {
+    const res = await t.app.request("/v1/exports/government-uses.csv?party=JP&year=2024");
+    const lines = parse(await res.text());
+    expect(lines[0]).toBe(GOVERNMENT_USES_CSV_HEADER.join(","));
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatch(
+      new RegExp(`^rpt_[0-9a-z]+,[^,]+,JP,ndc_use,2024,JP-NDC-2024,${mn.serials(500, 599)},100,MN003,MN,JP,2020$`),
+    );
+    expect(
+      parse(await (await t.app.request("/v1/exports/government-uses.csv?party=MN&year=2024")).text()),
+    ).toHaveLength(1);
+  });
+
+  it("refuses bad filters with 400 problem+json", async () => {
+    const r = await t.call("GET", "/v1/exports/claims.csv?hostCountry=Mongolia");
+    expect(r.status).toBe(400);
+    expect(r.body.code).toBe("invalid_request");
+  });
+});
