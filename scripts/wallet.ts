@@ -1,6 +1,7 @@
-import { type Address, createPublicClient, createWalletClient, defineChain, type Hex, http } from "viem";
+import { type Address, createPublicClient, createWalletClient, type Hex, http } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { z } from "zod";
+import { chainFor } from "../api/chain/client.js";
 import { mirrorAbi } from "../api/chain/mirror-artifact.js";
 import { settingErrors } from "../api/config.js";
 
@@ -52,12 +53,7 @@ export async function wallet(args: string[], env: NodeJS.ProcessEnv): Promise<nu
       : privateKeyToAccount(devPrivateKey(e.WALLET_DEV_ACCOUNT ?? 1));
   const transport = http(e.CHAIN_RPC_URL);
   const chainId = await createPublicClient({ transport }).getChainId();
-  const chain = defineChain({
-    id: chainId,
-    name: `chain ${chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [e.CHAIN_RPC_URL] } },
-  });
+  const chain = chainFor(chainId, e.CHAIN_RPC_URL);
   const publicClient = createPublicClient({ chain, transport, pollingInterval: 500 });
   const walletClient = createWalletClient({ chain, account, transport });
   const address = e.MIRROR_CONTRACT as Address;

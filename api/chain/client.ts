@@ -22,6 +22,16 @@ export interface MirrorChain {
   walletClient: WalletClient<Transport, Chain, PrivateKeyAccount>;
 }
 
+/** A minimal chain description for viem's signing, for any chain id (testnets need no registry entry). */
+export function chainFor(chainId: number, rpcUrl?: string): Chain {
+  return defineChain({
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    rpcUrls: { default: { http: rpcUrl ? [rpcUrl] : [] } },
+  });
+}
+
 export async function connectMirror(options: {
   transport: Transport;
   privateKey: Hex;
@@ -30,12 +40,7 @@ export async function connectMirror(options: {
 }): Promise<MirrorChain> {
   const probe = createPublicClient({ transport: options.transport });
   const chainId = await probe.getChainId();
-  const chain = defineChain({
-    id: chainId,
-    name: `chain ${chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [] } },
-  });
+  const chain = chainFor(chainId);
   const account = privateKeyToAccount(options.privateKey);
   return {
     chainId,

@@ -1,13 +1,6 @@
-import {
-  type Address,
-  createPublicClient,
-  createWalletClient,
-  defineChain,
-  type Hex,
-  http,
-  type Transport,
-} from "viem";
+import { type Address, createPublicClient, createWalletClient, type Hex, http, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { chainFor } from "./client.js";
 import { mirrorAbi, mirrorBytecode } from "./mirror-artifact.js";
 
 /**
@@ -24,12 +17,7 @@ export async function deployMirror(options: {
   const transport = options.transport ?? http(options.rpcUrl, { retryCount: 2 });
   const probe = createPublicClient({ transport });
   const chainId = await probe.getChainId();
-  const chain = defineChain({
-    id: chainId,
-    name: `chain ${chainId}`,
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [] } },
-  });
+  const chain = chainFor(chainId);
   const account = privateKeyToAccount(options.privateKey);
   const wallet = createWalletClient({ chain, account, transport });
   const publicClient = createPublicClient({ chain, transport, pollingInterval: 500 });

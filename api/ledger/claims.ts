@@ -151,6 +151,12 @@ export interface ClaimFilter {
   txHash?: string | undefined;
 }
 
+/** Claims (alias `c`) made in a calendar year, UTC: the year filter of lists and reports. */
+export function madeInYear(year: number) {
+  return sql`(c.created_at >= make_timestamptz(${year}, 1, 1, 0, 0, 0, 'UTC')
+    AND c.created_at < make_timestamptz(${year + 1}, 1, 1, 0, 0, 0, 'UTC'))`;
+}
+
 /** Newest first; the cursor is the last id seen (ids are time-ordered). */
 export async function listClaims(
   db: Db,
@@ -159,10 +165,7 @@ export async function listClaims(
 ): Promise<{ data: Claim[]; nextCursor: string | null }> {
   const conditions = [sql`true`];
   if (f.claimant) conditions.push(sql`c.claimant_id = ${f.claimant}`);
-  if (f.year !== undefined) {
-    conditions.push(sql`c.created_at >= make_timestamptz(${f.year}, 1, 1, 0, 0, 0, 'UTC')
-      AND c.created_at < make_timestamptz(${f.year + 1}, 1, 1, 0, 0, 0, 'UTC')`);
-  }
+  if (f.year !== undefined) conditions.push(madeInYear(f.year));
   if (f.hostCountry) conditions.push(sql`${f.hostCountry} = ANY(c.host_countries)`);
   if (f.txHash) conditions.push(sql`c.tx_hash = ${f.txHash.toLowerCase()}`);
   if (page.cursor) conditions.push(sql`c.id < ${page.cursor}`);

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { big, bool, date, day, rows, str, strOrNull } from "../../db/values.js";
+import { big, bool, date, day, type Row, rows, str, strOrNull } from "../../db/values.js";
+import { madeInYear } from "./claims.js";
 import { formatSerials } from "./serials.js";
 
 /**
@@ -56,6 +57,21 @@ export function csvLine(cells: readonly (string | number | boolean | null)[]): s
   return `${cells.map(csvCell).join(",")}\r\n`;
 }
 
+/** The columns every report row shares: one serial range of one issuance. */
+function rangeCells(r: Row): (string | number)[] {
+  const start = big(r.lo);
+  const end = big(r.hi);
+  const ident = { registry: str(r.registry), project: str(r.project_ref), vintage: Number(r.vintage) };
+  return [
+    formatSerials({ ...ident, start, end }),
+    Number(end - start + 1n),
+    ident.project,
+    str(r.host_country),
+    ident.registry,
+    ident.vintage,
+  ];
+}
+
 export async function claimsCsv(
   db: Db,
   f: { hostCountry?: string | undefined; year?: number | undefined },
@@ -72,15 +88,11 @@ export async function claimsCsv(
         JOIN issuances i ON i.id = s.issuance_id
         JOIN projects p ON p.ref = i.project_ref
         WHERE (${f.hostCountry ?? null}::text IS NULL OR p.host_country = ${f.hostCountry ?? null})
-          AND (${f.year ?? null}::int IS NULL OR (c.created_at >= make_timestamptz(${f.year ?? 1}, 1, 1, 0, 0, 0, 'UTC')
-                                              AND c.created_at < make_timestamptz(${(f.year ?? 1) + 1}, 1, 1, 0, 0, 0, 'UTC')))
+          AND ${f.year === undefined ? sql`true` : madeInYear(f.year)}
         ORDER BY c.created_at, c.id, i.id, lower(s.serials)`,
   );
   let out = csvLine(CLAIMS_CSV_HEADER);
   for (const r of found) {
-    const start = big(r.lo);
-    const end = big(r.hi);
-    const ident = { registry: str(r.registry), project: str(r.project_ref), vintage: Number(r.vintage) };
     out += csvLine([
       str(r.id),
       date(r.created_at).toISOString(),
@@ -92,12 +104,7 @@ export async function claimsCsv(
       str(r.purpose),
       day(r.period_start),
       day(r.period_end),
-      formatSerials({ ...ident, start, end }),
-      Number(end - start + 1n),
-      ident.project,
-      str(r.host_country),
-      ident.registry,
-      ident.vintage,
+      ...rangeCells(r),
       bool(r.authorized),
       bool(r.corresponding_adjustment),
       strOrNull(r.tx_hash),
@@ -125,9 +132,6 @@ export async function governmentUsesCsv(
   );
   let out = csvLine(GOVERNMENT_USES_CSV_HEADER);
   for (const r of found) {
-    const start = big(r.lo);
-    const end = big(r.hi);
-    const ident = { registry: str(r.registry), project: str(r.project_ref), vintage: Number(r.vintage) };
     out += csvLine([
       str(r.id),
       date(r.created_at).toISOString(),
@@ -135,12 +139,7 @@ export async function governmentUsesCsv(
       str(r.kind),
       Number(r.year),
       str(r.reference),
-      formatSerials({ ...ident, start, end }),
-      Number(end - start + 1n),
-      ident.project,
-      str(r.host_country),
-      ident.registry,
-      ident.vintage,
+      ...rangeCells(r),
     ]);
   }
   return out;

@@ -7,7 +7,7 @@ import { appendJournal } from "./journal.js";
 import { isConstraintViolation } from "./pg-errors.js";
 import { intersect, type Range } from "./ranges.js";
 import { issuanceRef } from "./resolve.js";
-import { type Segment, UNIT_STATES, type UnitState } from "./segments.js";
+import { freshSegment, type Segment, UNIT_STATES, type UnitState } from "./segments.js";
 import { formatSerials, quantityOf } from "./serials.js";
 import { insertSegments, SEGMENT_COLUMNS, segmentFromRow } from "./store.js";
 import { transact } from "./transact.js";
@@ -260,17 +260,7 @@ async function insertIssuances(
     await insertSegments(
       tx,
       ids,
-      batch.map((p) => ({
-        start: p.serialStart,
-        end: p.serialEnd,
-        state: "in_registry",
-        holder: null,
-        claimId: null,
-        reportId: null,
-        tokenId: null,
-        authorized: false,
-        correspondingAdjustment: false,
-      })),
+      batch.map((p) => freshSegment({ start: p.serialStart, end: p.serialEnd })),
     );
     await appendJournal(
       tx,

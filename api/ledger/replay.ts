@@ -3,7 +3,7 @@ import type { Db } from "../../db/client.js";
 import { big, rows } from "../../db/values.js";
 import type { Finding } from "./audit.js";
 import { normalize, type Range } from "./ranges.js";
-import { type Change, planChange, type Segment, sameAttrs, type UnitAttrs } from "./segments.js";
+import { type Change, freshSegment, planChange, type Segment, sameAttrs, type UnitAttrs } from "./segments.js";
 import { parseSerials } from "./serials.js";
 import { segmentFromRow } from "./store.js";
 
@@ -77,19 +77,7 @@ export async function replayJournal(db: Db): Promise<Finding[]> {
         const r = parseSerials(serials[0] ?? "");
         const id = BigInt(String(details.issuanceId).slice(4));
         issued.push({ id, registry: r.registry, start: r.start, end: r.end });
-        state.set(id, [
-          {
-            start: r.start,
-            end: r.end,
-            state: "in_registry",
-            holder: null,
-            claimId: null,
-            reportId: null,
-            tokenId: null,
-            authorized: false,
-            correspondingAdjustment: false,
-          },
-        ]);
+        state.set(id, [freshSegment(r)]);
         continue;
       }
       const change = changeOf(kind, details, typeof e.actor === "string" ? e.actor : null);

@@ -36,6 +36,21 @@ export interface Plan {
   next: Segment[];
 }
 
+/** Units as an issuance creates them: in the registry, unclaimed, neither authorized nor adjusted. */
+export function freshSegment(range: Range): Segment {
+  return {
+    start: range.start,
+    end: range.end,
+    state: "in_registry",
+    holder: null,
+    claimId: null,
+    reportId: null,
+    tokenId: null,
+    authorized: false,
+    correspondingAdjustment: false,
+  };
+}
+
 export function attrsOf(s: UnitAttrs): UnitAttrs {
   return {
     state: s.state,

@@ -8,6 +8,7 @@ import {
   type Transport,
 } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { chainFor } from "../../api/chain/client.js";
 import { mirrorAbi, mirrorBytecode } from "../../api/chain/mirror-artifact.js";
 import { createProjectHre } from "../../scripts/export-mirror-artifact.js";
 
@@ -54,12 +55,7 @@ export async function testChain(baseUri = "http://bridge.test/v1/tokens/"): Prom
     return a;
   };
   const chainId = await publicClient.getChainId();
-  const chain = {
-    id: chainId,
-    name: "hardhat",
-    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
-    rpcUrls: { default: { http: [] } },
-  } as const;
+  const chain = chainFor(chainId);
   const wallet = (i: number) => createWalletClient({ account: i === 0 ? bridge : addressOf(i), chain, transport });
   const deployHash = await wallet(0).deployContract({
     abi: mirrorAbi,
