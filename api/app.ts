@@ -1,9 +1,11 @@
 import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { bodyLimit } from "hono/body-limit";
+import { cors } from "hono/cors";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { idempotency } from "./http/idempotency.js";
 import { notFound, onError } from "./http/problem.js";
+import { clientAddress, RateLimited } from "./http/rate-limit.js";
 import { validationHook } from "./http/validation.js";
 import { InvalidRequest, PayloadTooLarge } from "./ledger/errors.js";
 import { DocsPage, type OpenApiDocument } from "./pages/docs.js";
@@ -30,6 +32,10 @@ export const API_INFO = {
 };
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
+
+/** Public reads: open to every origin and limited per address. Writes need a key and get no CORS. */
+const PUBLIC_READ =
+  /^\/(openapi\.json|v1\/(status(\/.*)?|provenance\/.+|claims(\/[^/]+)?|projects(\/[^/]+)?|issuances\/[^/]+|journal\/roots|chain|tokens\/[^/]+|exports\/[^/]+))$/;
 
 function limitBody(maxSize: number) {
   return bodyLimit({
@@ -76,6 +82,17 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     return limitBody(deps.config.maxBodyBytes)(c, next);
   });
   app.use("/v1/*", idempotency());
+  const publicCors = cors({ origin: "*", allowMethods: ["GET", "POST"], allowHeaders: ["content-type"], maxAge: 600 });
+  app.use("*", async (c, next) => {
+    if (!PUBLIC_READ.test(c.req.path)) return next();
+    return publicCors(c, async () => {
+      if (c.req.method !== "OPTIONS" && !c.req.header("authorization")) {
+        const wait = deps.limits.publicReads.take(clientAddress(c, deps.limits.trustProxy));
+        if (wait > 0) throw new RateLimited("Too many requests from this address", wait);
+      }
+      await next();
+    });
+  });
 
   organizationRoutes(app);
   projectRoutes(app);

@@ -5,6 +5,7 @@ import { ensureAdminKey } from "./accounts/organizations.js";
 import { ChainMirror } from "./chain/mirror.js";
 import { type Config, chainSettings, databaseOptions, publicBaseUrl } from "./config.js";
 import type { AppDeps } from "./http/env.js";
+import { createRateLimits } from "./http/rate-limit.js";
 import type { Logger } from "./ledger/deps.js";
 
 /**
@@ -23,6 +24,11 @@ export async function openRuntime(
     clock: () => new Date(),
     random: (n) => randomBytes(n),
     log,
+    limits: createRateLimits({
+      publicPerMinute: config.RATE_LIMIT_PUBLIC_PER_MINUTE,
+      authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
+      trustProxy: config.TRUST_PROXY === "true",
+    }),
     config: {
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxImportBytes: config.MAX_IMPORT_BYTES,

@@ -3,6 +3,7 @@ import { type Authenticated, authenticate } from "../accounts/organizations.js";
 import type { Actor } from "../ledger/deps.js";
 import { Forbidden, Unauthenticated } from "../ledger/errors.js";
 import type { AppEnv } from "./env.js";
+import { clientAddress, RateLimited } from "./rate-limit.js";
 
 const BEARER = /^Bearer ([\x21-\x7e]{1,200})$/;
 
@@ -12,11 +13,21 @@ export async function caller(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promi
   if (known) return known;
   const header = c.req.header("authorization");
   if (!header) throw new Unauthenticated("An API key is required: Authorization: Bearer <key>");
-  const m = BEARER.exec(header);
-  if (!m?.[1]) throw new Unauthenticated("The Authorization header must be: Bearer <key>");
-  const auth = await authenticate(c.var.deps.db, m[1]);
-  c.set("auth", auth);
-  return auth;
+  const { limits } = c.var.deps;
+  const address = clientAddress(c, limits.trustProxy);
+  // Guessing keys is throttled per address: failures spend tokens, a success costs nothing.
+  const wait = limits.authFailures.wait(address);
+  if (wait > 0) throw new RateLimited("Too many failed authentications from this address", wait);
+  try {
+    const m = BEARER.exec(header);
+    if (!m?.[1]) throw new Unauthenticated("The Authorization header must be: Bearer <key>");
+    const auth = await authenticate(c.var.deps.db, m[1]);
+    c.set("auth", auth);
+    return auth;
+  } catch (error) {
+    if (error instanceof Unauthenticated) limits.authFailures.take(address);
+    throw error;
+  }
 }
 
 export function actorOf(auth: Authenticated): Actor {

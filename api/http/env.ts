@@ -1,6 +1,7 @@
 import type { Authenticated } from "../accounts/organizations.js";
 import type { ChainMirror } from "../chain/mirror.js";
 import type { Deps } from "../ledger/deps.js";
+import type { RateLimits } from "./rate-limit.js";
 
 export interface AppConfig {
   /** Largest request body, in bytes, except for imports. */
@@ -12,7 +13,7 @@ export interface AppConfig {
 }
 
 /** `mirror` is absent when the chain mirror is not configured. */
-export type AppDeps = Deps & { config: AppConfig; mirror?: ChainMirror | undefined };
+export type AppDeps = Deps & { config: AppConfig; limits: RateLimits; mirror?: ChainMirror | undefined };
 
 /** Per-request variables. `deps.db` is the request's transaction where the request has one. */
 export interface AppEnv {

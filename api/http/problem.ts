@@ -5,6 +5,7 @@ import { LedgerError, LedgerInvariantViolation } from "../ledger/errors.js";
 import { pgError } from "../ledger/pg-errors.js";
 import { RETRYABLE_CODES } from "../ledger/transact.js";
 import type { AppEnv } from "./env.js";
+import { RateLimited } from "./rate-limit.js";
 
 /** RFC 9457 problem details: the one place where every failure becomes an HTTP answer. */
 export interface Problem {
@@ -99,7 +100,9 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
     const kind = error instanceof LedgerInvariantViolation ? "ledger invariant violated" : "request failed";
     log?.error({ err: error, requestId: c.var.requestId, pg: pgError(error)?.code, status: p.status }, kind);
   }
-  return respond(c, p, p.status === 503 ? { "retry-after": "5" } : {});
+  const retryAfter =
+    error instanceof RateLimited ? String(error.retryAfterSeconds) : p.status === 503 ? "5" : undefined;
+  return respond(c, p, retryAfter ? { "retry-after": retryAfter } : {});
 }
 
 export function notFound(c: Context): Response {

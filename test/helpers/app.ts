@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { createKey, createOrganization } from "../../api/accounts/organizations.js";
 import { createApp } from "../../api/app.js";
 import type { AppDeps } from "../../api/http/env.js";
+import { createRateLimits } from "../../api/http/rate-limit.js";
 import { auditLedger } from "../../api/ledger/audit.js";
 import type { Logger } from "../../api/ledger/deps.js";
 import type { Database } from "../../db/client.js";
@@ -74,7 +75,9 @@ export interface Issued {
 
 let projectCounter = 0;
 
-export async function testContext(options: { poolSize?: number } = {}): Promise<TestContext> {
+export async function testContext(
+  options: { poolSize?: number; publicPerMinute?: number; authFailuresPerMinute?: number } = {},
+): Promise<TestContext> {
   const database = await freshDatabase(options.poolSize);
   const log = memoryLogger();
   const deps: AppDeps = {
@@ -82,6 +85,11 @@ export async function testContext(options: { poolSize?: number } = {}): Promise<
     clock: () => new Date(),
     random: (n) => randomBytes(n),
     log,
+    limits: createRateLimits({
+      publicPerMinute: options.publicPerMinute ?? 1_000_000,
+      authFailuresPerMinute: options.authFailuresPerMinute ?? 1_000_000,
+      trustProxy: true,
+    }),
     config: { maxBodyBytes: 1024 * 1024, maxImportBytes: 64 * 1024 * 1024, publicBaseUrl: "http://bridge.test" },
   };
   const app = createApp(deps);
