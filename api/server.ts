@@ -1,8 +1,12 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import type { Database } from "../db/client.js";
 import { createApp } from "./app.js";
 import { every } from "./background.js";
-import { loadConfig } from "./config.js";
+import { databaseOptions, loadConfig } from "./config.js";
+import type { AppDeps } from "./http/env.js";
+import { problem } from "./http/problem.js";
+import { rootMessage } from "./ledger/errors.js";
 import { sealJournal } from "./ledger/seal.js";
 import { createLogger } from "./logger.js";
 import { openRuntime } from "./runtime.js";
@@ -15,27 +19,84 @@ try {
   process.exit(2);
 }
 const log = createLogger(config.LOG_LEVEL);
-const { database, deps } = await openRuntime(config, log).catch((error: unknown) => {
-  log.fatal({ err: error }, "cannot start: the database or the chain is unavailable, or a setting is wrong");
-  process.exit(1);
-});
-const app = createApp(deps);
-deps.mirror?.start();
-const sealer = every(config.JOURNAL_SEAL_MS, () => sealJournal(deps), log, "journal sealing");
-const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST }, (info: AddressInfo) => {
-  log.info(
+
+interface Running {
+  database: Database;
+  deps: AppDeps;
+  sealer: { stop(): Promise<void> };
+  fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
+}
+
+/** While the database (or chain) cannot be reached, every request gets a clear 503, not a crash loop. */
+const unavailable = () =>
+  new Response(
+    JSON.stringify(problem(503, "service_unavailable", "The database is unavailable", "Try again shortly")),
     {
-      url: `http://${info.address}:${info.port}`,
-      database: database.kind,
-      chainMirror: deps.mirror
-        ? { chainId: deps.mirror.chain.chainId, contract: deps.mirror.chain.contract }
-        : "disabled",
+      status: 503,
+      headers: { "content-type": "application/problem+json", "retry-after": "5" },
     },
-    "jcm-bridge listening",
   );
-});
+
+async function open(): Promise<Running> {
+  const { database, deps } = await openRuntime(config, log);
+  const app = createApp(deps);
+  deps.mirror?.start();
+  const sealer = every(config.JOURNAL_SEAL_MS, () => sealJournal(deps), log, "journal sealing");
+  return { database, deps, sealer, fetch: app.fetch };
+}
 
 let stopping = false;
+let running: Running | undefined;
+
+let firstAttempt: () => void = () => {};
+const firstAttemptDone = new Promise<void>((resolve) => {
+  firstAttempt = resolve;
+});
+
+async function openWithRetry(): Promise<void> {
+  for (let attempt = 1; !stopping; attempt++) {
+    try {
+      running = await open();
+      log.info({ database: running.database.kind, attempts: attempt }, "jcm-bridge ready");
+      firstAttempt();
+      return;
+    } catch (error) {
+      firstAttempt();
+      const message = rootMessage(error);
+      if (message.startsWith("Invalid configuration")) {
+        log.fatal({ error: message }, "cannot start: a setting is wrong");
+        process.exit(2);
+      }
+      const retryInMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+      log.error({ error: message, retryInMs }, "cannot reach the database or the chain; answering 503 and retrying");
+      await new Promise((resolve) => setTimeout(resolve, retryInMs));
+    }
+  }
+}
+
+const starting = openWithRetry();
+await firstAttemptDone;
+
+const server = serve(
+  {
+    fetch: (request, env) => (running ? running.fetch(request, env) : unavailable()),
+    port: config.PORT,
+    hostname: config.HOST,
+  },
+  (info: AddressInfo) => {
+    const mirror = running?.deps.mirror;
+    log.info(
+      {
+        url: `http://${info.address}:${info.port}`,
+        database: databaseOptions(config).kind,
+        ready: running !== undefined,
+        chainMirror: mirror ? { chainId: mirror.chain.chainId, contract: mirror.chain.contract } : "disabled",
+      },
+      "jcm-bridge listening",
+    );
+  },
+);
+
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
@@ -49,9 +110,12 @@ async function shutdown(signal: string): Promise<void> {
     server.close(() => resolve());
     if ("closeIdleConnections" in server) server.closeIdleConnections();
   });
-  await sealer.stop();
-  await deps.mirror?.stop();
-  await database.close();
+  await starting;
+  if (running) {
+    await running.sealer.stop();
+    await running.deps.mirror?.stop();
+    await running.database.close();
+  }
   log.info({}, "stopped");
   process.exit(0);
 }

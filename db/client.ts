@@ -48,8 +48,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     max: options.poolSize ?? 20,
     connectionTimeoutMillis: 5_000,
   });
-  // An idle client that loses its server must not crash the process; the next query reports it.
+  // A client that loses its server, idle or checked out, must not crash the process: the query in
+  // flight fails (the request answers 503) and the pool discards the broken client.
   pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
   const db = drizzlePg(pool, { schema });
   try {
     await migratePg(db, { migrationsFolder });

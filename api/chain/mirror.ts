@@ -3,12 +3,12 @@ import { type Address, type Hex, http, type Transport } from "viem";
 import type { Db } from "../../db/client.js";
 import { big, date, rows, str, strOrNull } from "../../db/values.js";
 import type { Deps } from "../ledger/deps.js";
-import { StateConflict } from "../ledger/errors.js";
+import { rootMessage, StateConflict } from "../ledger/errors.js";
 import { anchorPendingRoots } from "./anchor.js";
 import { connectMirror, type MirrorChain } from "./client.js";
 import { ChainListener } from "./listener.js";
 import { mirrorAbi } from "./mirror-artifact.js";
-import { DEFAULT_WORKER_OPTIONS, OutboxWorker, rootMessage, type WorkerOptions } from "./outbox-worker.js";
+import { DEFAULT_WORKER_OPTIONS, OutboxWorker, type WorkerOptions } from "./outbox-worker.js";
 import { reconcile } from "./reconciler.js";
 
 export interface MirrorConfig {

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
-import { BaseError, encodeFunctionData, type Hex, keccak256, TransactionReceiptNotFoundError } from "viem";
+import { encodeFunctionData, type Hex, keccak256, TransactionReceiptNotFoundError } from "viem";
 import { arrayParam, rows } from "../../db/values.js";
 import type { Deps } from "../ledger/deps.js";
+import { rootMessage } from "../ledger/errors.js";
 import { getOperation, recordMintConfirmed, type TokenOperation } from "../ledger/tokens.js";
 import type { MirrorChain } from "./client.js";
 import { mirrorAbi } from "./mirror-artifact.js";
@@ -206,14 +207,6 @@ export class OutboxWorker {
       "chain operation will be retried",
     );
   }
-}
-
-/** The innermost cause: viem wraps a refused connection as "An unknown RPC error occurred". */
-export function rootMessage(error: unknown): string {
-  const root = error instanceof BaseError ? error.walk() : error;
-  const text =
-    root instanceof BaseError ? root.details || root.shortMessage : root instanceof Error ? root.message : String(root);
-  return text.split("\n")[0] ?? "";
 }
 
 /** Thrown by a test's interrupt hook to stop the worker as a crash would. */

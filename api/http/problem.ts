@@ -42,7 +42,12 @@ function isUnavailable(error: unknown): boolean {
   let e: unknown = error;
   for (let depth = 0; e && depth < 5; depth++) {
     if (typeof e === "object" && e !== null && "code" in e && UNAVAILABLE.has(String(e.code))) return true;
-    if (e instanceof Error && /Connection terminated|timeout exceeded when trying to connect/.test(e.message))
+    if (
+      e instanceof Error &&
+      /Connection terminated|not queryable|Client was closed|Connection ended unexpectedly|timeout exceeded when trying to connect/.test(
+        e.message,
+      )
+    )
       return true;
     e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;
   }

@@ -156,3 +156,11 @@ export class LedgerInvariantViolation extends BaseError {}
 export function invariant(condition: unknown, message: string): asserts condition {
   if (!condition) throw new LedgerInvariantViolation(message);
 }
+
+/** The innermost cause's message: drivers wrap the reason (ECONNREFUSED) in their own errors. */
+export function rootMessage(error: unknown): string {
+  let e: unknown = error;
+  for (let depth = 0; depth < 10 && e instanceof Error && e.cause instanceof Error; depth++) e = e.cause;
+  const text = e instanceof Error ? e.message : String(e);
+  return (text.split("\n")[0] ?? "").slice(0, 500);
+}
