@@ -1,12 +1,36 @@
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
+import { sql } from "drizzle-orm";
+import pg from "pg";
+import { type Database, openDatabase } from "../db/client.js";
+import { rows } from "../db/values.js";
+import { load, percentile, round } from "./bench/load.js";
+import {
+  benchKeys,
+  prepare,
+  prepared,
+  SEGMENTS_PER_ISSUANCE,
+  UNITS_PER_ISSUANCE,
+  UNITS_PER_SEGMENT,
+} from "./bench/prepare.js";
+import { doubleClaimedUnits, randomRange, rawClaim, rawStatus, seeded, serial, summary } from "./bench/scenarios.js";
 import { measureMirrorGas } from "./bench-gas.js";
+import { type Running, startQuietServer } from "./processes.js";
 
 /**
- * `npm run bench`: prints the figures and writes bench-results.json in the shape
- * { machine, scenarios: [{ name, db, value, unit, baseline, ratio, p50_ms, p99_ms }] }.
- * Gas is deterministic for a given bytecode, so it has no baseline or latency.
+ * `npm run bench` (`-- --quick` for a short run): the real server over loopback HTTP, on PGlite and
+ * on PostgreSQL, beside a raw-SQL baseline doing the same database work in the same run. Prints a
+ * table and writes bench-results.json: { machine, scenarios: [{ name, db, value, unit, baseline,
+ * ratio, p50_ms, p99_ms, ... }] }. Ledgers are bulk-loaded once per size and kept in .bench-cache/
+ * (PGlite) or databases jcm_bench_<size> (PostgreSQL).
  */
+const quick = process.argv.includes("--quick");
+const seconds = quick ? 3 : 10;
+const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
+const largest = sizes.at(-1) as number;
+const importCount = quick ? 10_000 : 100_000;
+const PG_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+
 interface Scenario {
   name: string;
   db: string | null;
@@ -16,6 +40,278 @@ interface Scenario {
   ratio: number | null;
   p50_ms: number | null;
   p99_ms: number | null;
+  [extra: string]: unknown;
+}
+const scenarios: Scenario[] = [];
+const add = (s: Partial<Scenario> & Pick<Scenario, "name" | "db" | "value" | "unit">) => {
+  const full: Scenario = { baseline: null, ratio: null, p50_ms: null, p99_ms: null, ...s };
+  if (full.baseline && full.ratio === null) full.ratio = round(full.value / full.baseline, 3);
+  scenarios.push(full);
+  console.log(
+    `  ${full.name.padEnd(18)} ${String(full.value).padStart(12)} ${full.unit.padEnd(12)} baseline ${String(full.baseline ?? "—").padStart(10)}  ratio ${full.ratio ?? "—"}  p50 ${full.p50_ms ?? "—"} p99 ${full.p99_ms ?? "—"}`,
+  );
+};
+
+async function postgresReachable(): Promise<boolean> {
+  const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 2_000 });
+  try {
+    await c.connect();
+    await c.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function openBenchDatabase(
+  kind: "pglite" | "postgres",
+  size: number,
+): Promise<{ database: Database; env: Record<string, string> }> {
+  if (kind === "pglite") {
+    const dir = `.bench-cache/pglite-${size}`;
+    return { database: await openDatabase({ kind: "pglite", dataDir: `${dir}/pglite` }), env: { DATA_DIR: dir } };
+  }
+  const name = `jcm_bench_${size}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+  if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return {
+    database: await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 40 }),
+    env: { DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: "40" },
+  };
+}
+
+const peakRss = (pid: number | undefined) => {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+};
+
+async function json(url: string, init: RequestInit & { key?: string }): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, {
+    ...init,
+    headers: { "content-type": "application/json", ...(init.key ? { authorization: `Bearer ${init.key}` } : {}) },
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function runKind(kind: "pglite" | "postgres"): Promise<void> {
+  console.log(`\n${kind}`);
+  const scaleP50: Record<number, number> = {};
+  for (const size of sizes) {
+    const { database, env } = await openBenchDatabase(kind, size);
+    let ready = await prepared(database.db);
+    if (!ready) {
+      const t0 = performance.now();
+      await prepare(database.db, size);
+      console.log(`  prepared ${size.toLocaleString("en")} segments in ${round((performance.now() - t0) / 1000, 1)} s`);
+      ready = await prepared(database.db);
+    }
+    const issuances = ready?.issuances ?? 1;
+    const keys = await benchKeys(database.db);
+    const [claimed] = await rows(database.db, sql`SELECT count(*)::int AS n FROM claims`);
+    let nextBlock = Number(claimed?.n ?? 0) + 1;
+    const blocks = issuances * SEGMENTS_PER_ISSUANCE;
+    const baselines: Record<string, number> = {};
+    const rand = seeded(size);
+    if (size === largest) {
+      const batch = await load(
+        kind === "pglite" ? 1 : 4,
+        seconds * 1000,
+        async () =>
+          (await rawStatus(
+            database.db,
+            Array.from({ length: 1000 }, () => randomRange(issuances, rand)),
+          )) > 0,
+      );
+      baselines.status_batch = summary(batch, 1000).rate;
+      const single = await load(
+        32,
+        seconds * 1000,
+        async () => (await rawStatus(database.db, [randomRange(issuances, rand)])) > 0,
+      );
+      baselines.status_single = summary(single).rate;
+      const claims = await load(
+        16,
+        seconds * 1000,
+        async (_c, i) => {
+          await rawClaim(database.db, nextBlock++, i);
+          return true;
+        },
+        blocks - nextBlock - 1000,
+      );
+      baselines.claims = summary(claims).rate;
+    }
+    await database.close();
+
+    const server: Running = await startQuietServer({
+      ...env,
+      RATE_LIMIT_PUBLIC_PER_MINUTE: "1000000000",
+      RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: "1000000000",
+      JOURNAL_SEAL_MS: "3600000",
+    });
+    try {
+      const single = await load(32, (seconds * 1000) / (size === largest ? 1 : 2), async () => {
+        const [s, e] = randomRange(issuances, rand);
+        return (await fetch(`${server.url}/v1/status/${serial(s, e)}`)).status === 200;
+      });
+      scaleP50[size] = percentile(single.latencies, 50);
+      if (size !== largest) continue;
+      const st = summary(single);
+      add({
+        name: "status_single",
+        db: kind,
+        value: st.rate,
+        unit: "requests/s",
+        baseline: baselines.status_single ?? null,
+        p50_ms: st.p50,
+        p99_ms: st.p99,
+      });
+
+      const batch = await load(4, seconds * 1000, async () => {
+        const ranges = Array.from({ length: 1000 }, () => serial(...randomRange(issuances, rand)));
+        return (
+          (await json(`${server.url}/v1/status`, { method: "POST", body: JSON.stringify({ serials: ranges }) }))
+            .status === 200
+        );
+      });
+      const sb = summary(batch, 1000);
+      add({
+        name: "status_batch",
+        db: kind,
+        value: sb.rate,
+        unit: "ranges/s",
+        baseline: baselines.status_batch ?? null,
+        p50_ms: sb.p50,
+        p99_ms: sb.p99,
+      });
+      if (kind === "pglite")
+        add({ name: "memory", db: kind, value: round(peakRss(server.child.pid)), unit: "MB peak RSS", segments: size });
+
+      const claims = await load(
+        16,
+        seconds * 1000,
+        async () => {
+          const block = nextBlock++;
+          const g = Math.floor(block / SEGMENTS_PER_ISSUANCE);
+          const start = g * UNITS_PER_ISSUANCE + 1 + (block % SEGMENTS_PER_ISSUANCE) * UNITS_PER_SEGMENT;
+          const r = await json(`${server.url}/v1/claims`, {
+            method: "POST",
+            key: keys.companyKey,
+            body: JSON.stringify({
+              serials: [serial(start, start + 9)],
+              beneficiary: { name: "Bench", country: "JP" },
+              claimType: "contribution",
+              purpose: "bench",
+              period: { start: "2025-01-01", end: "2025-12-31" },
+            }),
+          });
+          return r.status === 201;
+        },
+        blocks - nextBlock - 1000,
+      );
+      const cl = summary(claims);
+      add({
+        name: "claims",
+        db: kind,
+        value: cl.rate,
+        unit: "claims/s",
+        baseline: baselines.claims ?? null,
+        p50_ms: cl.p50,
+        p99_ms: cl.p99,
+      });
+
+      const window =
+        (issuances - 1) * UNITS_PER_ISSUANCE + 1 + Math.floor(rand() * (SEGMENTS_PER_ISSUANCE - 2)) * UNITS_PER_SEGMENT;
+      let won = 0;
+      const unexpected = new Set<string>();
+      const contended = await load(64, Math.min(seconds, 5) * 1000, async () => {
+        const s = window + Math.floor(rand() * 1990);
+        const r = await json(`${server.url}/v1/claims`, {
+          method: "POST",
+          key: keys.companyKey,
+          body: JSON.stringify({
+            serials: [serial(s, s + 9)],
+            beneficiary: { name: "Bench", country: "JP" },
+            claimType: "contribution",
+            purpose: "contention",
+            period: { start: "2025-01-01", end: "2025-12-31" },
+          }),
+        });
+        if (r.status === 201) won++;
+        if (r.status !== 201 && r.status !== 409) unexpected.add(`${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+        return r.status === 201 || r.status === 409;
+      });
+      const ct = summary(contended);
+      if (unexpected.size > 0) {
+        console.log(`  contended claims answered: ${[...unexpected].slice(0, 3).join(" | ")}`);
+        console.log(
+          server.output
+            .join("")
+            .split("\n")
+            .filter((l) => l.includes('"err"'))
+            .slice(0, 1)
+            .join("\n")
+            .slice(0, 3000),
+        );
+      }
+      // A registry of its own and a base from the clock, so repeated runs on a kept ledger never overlap.
+      const registry = "QZ";
+      const base = (Date.now() % 1_000_000_000) * 1_000_000;
+      const rowsToImport = Array.from({ length: importCount }, (_, i) => ({
+        projectRef: "MN900",
+        registry,
+        vintage: 2021,
+        monitoringPeriod: { start: "2021-01-01", end: "2021-12-31" },
+        serialStart: base + i * 10 + 1,
+        serialEnd: base + i * 10 + 10,
+      }));
+      const t0 = performance.now();
+      const imported = await json(`${server.url}/v1/issuances/import`, {
+        method: "POST",
+        key: keys.registryKey,
+        body: JSON.stringify({ issuances: rowsToImport }),
+      });
+      const importSeconds = round((performance.now() - t0) / 1000);
+      server.child.kill("SIGTERM");
+      await server.exited;
+      const { database: after } = await openBenchDatabase(kind, size);
+      add({
+        name: "contended_claims",
+        db: kind,
+        value: ct.rate,
+        unit: "requests/s",
+        p50_ms: ct.p50,
+        p99_ms: ct.p99,
+        won,
+        double_claims: await doubleClaimedUnits(after.db),
+      });
+      add({
+        name: "import",
+        db: kind,
+        value: imported.status === 201 ? importSeconds : -1,
+        unit: `s for ${importCount.toLocaleString("en")}`,
+      });
+      await after.close();
+    } finally {
+      if (server.child.exitCode === null) {
+        server.child.kill("SIGTERM");
+        await server.exited;
+      }
+    }
+  }
+  const small = scaleP50[sizes[0] as number] ?? Number.NaN;
+  const big = scaleP50[largest] ?? Number.NaN;
+  add({
+    name: "scale",
+    db: kind,
+    value: round(big / small, 3),
+    unit: `p50 ${largest.toLocaleString("en")}/${(sizes[0] as number).toLocaleString("en")}`,
+    p50_by_segments: Object.fromEntries(Object.entries(scaleP50).map(([k, v]) => [k, round(v, 3)])),
+  });
 }
 
 const machine = {
@@ -24,25 +320,26 @@ const machine = {
   memoryGiB: Math.round(os.totalmem() / 2 ** 30),
   node: process.version,
   platform: `${os.platform()} ${os.release()}`,
+  quick,
   at: new Date().toISOString(),
 };
-
-const scenarios: Scenario[] = (await measureMirrorGas()).map((g) => ({
-  name: `gas_${g.name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/_+$/, "")}`,
-  db: null,
-  value: g.gas,
-  unit: "gas",
-  baseline: null,
-  ratio: null,
-  p50_ms: null,
-  p99_ms: null,
-}));
-
-console.log(`machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}`);
-console.log(`${"scenario".padEnd(28)}${"value".padStart(14)}  unit`);
-for (const s of scenarios) console.log(`${s.name.padEnd(28)}${s.value.toLocaleString("en").padStart(14)}  ${s.unit}`);
+console.log(
+  `machine: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGiB} GiB, node ${machine.node}${quick ? " (quick)" : ""}`,
+);
+await runKind("pglite");
+if (await postgresReachable()) await runKind("postgres");
+else console.log(`\npostgres: not reachable at ${PG_URL}; skipped (set BENCH_POSTGRES_URL)`);
+console.log("\ngas");
+for (const g of await measureMirrorGas()) {
+  add({
+    name: `gas_${g.name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "_")
+      .replace(/_+$/, "")}`,
+    db: null,
+    value: g.gas,
+    unit: "gas",
+  });
+}
 writeFileSync("bench-results.json", `${JSON.stringify({ machine, scenarios }, null, 2)}\n`);
-console.log("wrote bench-results.json");
+console.log("\nwrote bench-results.json");

@@ -13,7 +13,7 @@ export async function anchorPendingRoots(deps: Deps, chain: MirrorChain, limit =
   const pending = await rows(
     deps.db,
     sql`SELECT id::text AS id, root, from_seq::text AS from_seq, to_seq::text AS to_seq FROM journal_roots
-        WHERE anchor_tx_hash IS NULL ORDER BY id LIMIT ${limit}`,
+        WHERE anchor_tx_hash IS NULL ORDER BY journal_roots.id LIMIT ${limit}`,
   );
   for (const r of pending) {
     const hash = await chain.walletClient.writeContract({

@@ -4,7 +4,7 @@ import { big, rows, str } from "../../db/values.js";
 import { InvalidRequest, NotFound, SerialsConflict } from "./errors.js";
 import { parseIssuanceId } from "./issuances.js";
 import type { JournalInput } from "./journal.js";
-import { type Range, total } from "./ranges.js";
+import { normalize, type Range, total } from "./ranges.js";
 import { formatTargets, groupByIssuance, type IssuanceTargets, resolveAll } from "./resolve.js";
 import { MAX_UNIT } from "./serials.js";
 import { lockIssuances } from "./store.js";
@@ -47,7 +47,7 @@ export async function lowestUnits(
                  sum(upper(serials) - lower(serials)) OVER (ORDER BY lower(serials)) AS cum
           FROM segments WHERE issuance_id = ${issuanceId} AND state = ${state}
             AND (${holder}::text IS NULL OR holder = ${holder})
-        ) x WHERE cum - (hi - lo + 1) < ${quantity} ORDER BY lo`,
+        ) x WHERE cum - (hi - lo + 1) < ${quantity} ORDER BY x.lo`,
   );
   const ranges: Range[] = [];
   let left = quantity;
@@ -97,7 +97,7 @@ export async function lockSelection(tx: Db, selection: Selection, holder: string
       { available: Number(big(row?.q ?? 0)), requested: quantity },
     );
   }
-  return [{ ...ident, ranges }];
+  return [{ ...ident, ranges: normalize(ranges) }];
 }
 
 export function quantityOfGroups(groups: readonly IssuanceTargets[]): number {

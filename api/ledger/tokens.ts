@@ -8,6 +8,7 @@ import { InvalidRequest, NotFound, SerialsConflict, StateConflict, Unprocessable
 import { parseIssuanceId } from "./issuances.js";
 import { appendJournal } from "./journal.js";
 import { spendRefusal } from "./movements.js";
+import { normalize } from "./ranges.js";
 import { formatTargets, type IssuanceTargets } from "./resolve.js";
 import { issuanceIdent, lockSelection, lowestUnits, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
 import { parseSerials } from "./serials.js";
@@ -338,7 +339,7 @@ export async function applyRetired(deps: Deps, e: RetiredEvent): Promise<LogOutc
         detail: `retired ${e.amount} of token ${e.tokenId}, more than the ledger has tokenized`,
       });
     }
-    const groups = [{ ...ident, ranges }];
+    const groups = [{ ...ident, ranges: normalize(ranges) }];
     const claimant = await claimantFor(deps, tx, e.holder, at);
     const id = newId(deps, "clm");
     let fullyAdjusted = true;
@@ -394,7 +395,7 @@ export async function applyBurned(deps: Deps, e: BurnedEvent): Promise<LogOutcom
         detail: `burned ${e.amount} of token ${e.tokenId}, more than ${owner} has tokenized`,
       });
     }
-    const groups = [{ ...ident, ranges }];
+    const groups = [{ ...ident, ranges: normalize(ranges) }];
     await transitionLocked(tx, groups, (u) =>
       u.state === "tokenized" && u.holder === owner
         ? { ok: { ...u, state: "held", tokenId: null } }

@@ -7,9 +7,9 @@ import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
 import { auditLedger } from "../../api/ledger/audit.js";
 import { openDatabase } from "../../db/client.js";
+import { runCli, startServer } from "../../scripts/processes.js";
 import { dbKind } from "../helpers/db.js";
 import { ADMIN_URL, urlFor } from "../helpers/postgres-setup.js";
-import { runCli, startServer } from "../helpers/process.js";
 
 interface Api {
   url: string;

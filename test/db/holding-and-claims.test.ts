@@ -108,6 +108,27 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
     ]);
   });
 
+  it("allocates the numerically lowest units, also where unit numbers change their number of digits", async () => {
+    const small = await t.issue({ project: "MN007", start: 1, end: 200, registryCode: "MN" });
+    const holder = await t.org("company", "JP");
+    const mn = await t.org("government", "MN");
+    await t.call("POST", "/v1/deposits", {
+      key: small.registry.key,
+      body: { serials: [small.serials(9, 120)], organizationId: holder.id, registryReference: "r" },
+    });
+    // Authorizing unit 9 alone makes it a segment of its own: held units are 9, 10-99 and 100-120.
+    await t.call("POST", "/v1/government-reports", {
+      key: mn.key,
+      body: { kind: "authorization", year: 2025, serials: [small.serials(9), small.serials(100, 120)], reference: "x" },
+    });
+    const r = await t.call("POST", "/v1/transfers", {
+      key: holder.key,
+      body: { allocate: { issuanceId: small.issuanceId, quantity: 95 }, toOrganizationId: b.id },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body.serials).toEqual([small.serials(9, 103)]);
+  });
+
   it("refuses a transfer giving both or neither of serials and allocate, or to oneself", async () => {
     const both = await t.call("POST", "/v1/transfers", {
       key: a.key,

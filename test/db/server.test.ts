@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { runCli, startServer } from "../../scripts/processes.js";
 import { dbKind } from "../helpers/db.js";
-import { runCli, startServer } from "../helpers/process.js";
 
 /** The processes a user runs: `npm start` and `npm run cli`, on an embedded database on disk. */
 describe.runIf(dbKind === "pglite")("server and CLI processes", () => {

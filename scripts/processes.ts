@@ -1,7 +1,8 @@
+/** The processes a user runs (`npm start`, `npm run cli`), started the way a user would; used by tests and the benchmark. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
-export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 export interface Running {
   child: ChildProcess;
@@ -60,4 +61,38 @@ export async function runCli(
   });
   const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
   return { code, stdout, stderr };
+}
+
+/**
+ * Starts the server quietly (warn-level logs) on a free port and waits until `/health` answers:
+ * for load tests, where a log line per request would measure the terminal, not the service.
+ */
+export async function startQuietServer(extra: Record<string, string>): Promise<Running> {
+  const net = await import("node:net");
+  const port = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, "127.0.0.1", () => {
+      const address = s.address() as { port: number };
+      s.close(() => resolve(address.port));
+    });
+  });
+  const child = spawn(process.execPath, ["--import", "tsx", "api/server.ts"], {
+    cwd: ROOT,
+    env: env({ LOG_LEVEL: "warn", ...extra, PORT: String(port) }),
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const output: string[] = [];
+  child.stdout?.on("data", (c: Buffer) => output.push(c.toString()));
+  child.stderr?.on("data", (c: Buffer) => output.push(c.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    const ok = await fetch(`${url}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (ok) return { child, url, output, exited };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`server did not become healthy:\n${output.join("")}`);
 }
