@@ -98,6 +98,15 @@ async function json(url: string, init: RequestInit & { key?: string }): Promise<
   return { status: res.status, body: await res.json() };
 }
 
+const claimBody = (serials: string, purpose: string) =>
+  JSON.stringify({
+    serials: [serials],
+    beneficiary: { name: "Bench", country: "JP" },
+    claimType: "contribution",
+    purpose,
+    period: { start: "2025-01-01", end: "2025-12-31" },
+  });
+
 async function runKind(kind: "pglite" | "postgres"): Promise<void> {
   console.log(`\n${kind}`);
   const scaleP50: Record<number, number> = {};
@@ -201,13 +210,7 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
           const r = await json(`${server.url}/v1/claims`, {
             method: "POST",
             key: keys.companyKey,
-            body: JSON.stringify({
-              serials: [serial(start, start + 9)],
-              beneficiary: { name: "Bench", country: "JP" },
-              claimType: "contribution",
-              purpose: "bench",
-              period: { start: "2025-01-01", end: "2025-12-31" },
-            }),
+            body: claimBody(serial(start, start + 9), "bench"),
           });
           return r.status === 201;
         },
@@ -233,13 +236,7 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
         const r = await json(`${server.url}/v1/claims`, {
           method: "POST",
           key: keys.companyKey,
-          body: JSON.stringify({
-            serials: [serial(s, s + 9)],
-            beneficiary: { name: "Bench", country: "JP" },
-            claimType: "contribution",
-            purpose: "contention",
-            period: { start: "2025-01-01", end: "2025-12-31" },
-          }),
+          body: claimBody(serial(s, s + 9), "contention"),
         });
         if (r.status === 201) won++;
         if (r.status !== 201 && r.status !== 409) unexpected.add(`${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);

@@ -42,7 +42,7 @@ export async function wallet(args: string[], env: NodeJS.ProcessEnv): Promise<nu
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     console.error(
-      `wallet needs CHAIN_RPC_URL, MIRROR_CONTRACT and WALLET_PRIVATE_KEY or WALLET_DEV_ACCOUNT:\n${parsed.error.message}`,
+      `wallet needs CHAIN_RPC_URL, MIRROR_CONTRACT and WALLET_PRIVATE_KEY or WALLET_DEV_ACCOUNT:\n${settingErrors(parsed.error)}`,
     );
     return 2;
   }

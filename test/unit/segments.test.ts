@@ -5,6 +5,7 @@ import { normalize, type Range } from "../../api/ledger/ranges.js";
 import {
   type Change,
   coversExactly,
+  freshSegment,
   mergeSegments,
   partsWithin,
   planChange,
@@ -12,20 +13,9 @@ import {
   type UnitAttrs,
 } from "../../api/ledger/segments.js";
 
-const base: UnitAttrs = {
-  state: "in_registry",
-  holder: null,
-  claimId: null,
-  reportId: null,
-  tokenId: null,
-  authorized: false,
-  correspondingAdjustment: false,
-};
 const seg = (start: number, end: number, attrs: Partial<UnitAttrs> = {}): Segment => ({
-  ...base,
+  ...freshSegment({ start: BigInt(start), end: BigInt(end) }),
   ...attrs,
-  start: BigInt(start),
-  end: BigInt(end),
 });
 
 /** The model: one attribute record per unit. */
