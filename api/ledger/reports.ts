@@ -4,7 +4,7 @@ import { type Actor, type Deps, newId } from "./deps.js";
 import { Forbidden } from "./errors.js";
 import { appendJournal } from "./journal.js";
 import { formatTargets, type IssuanceTargets } from "./resolve.js";
-import type { Change } from "./segments.js";
+import type { Decision, UnitAttrs } from "./segments.js";
 import { lockSelection, quantityOfGroups, unitEntry } from "./selection.js";
 import { insertUseRanges } from "./store.js";
 import { transact } from "./transact.js";
@@ -39,12 +39,15 @@ function partyMayReport(kind: ReportKind, party: string, g: IssuanceTargets): bo
   return party === g.hostCountry || party === JCM_ACQUIRING_PARTY;
 }
 
-function changeFor(kind: ReportKind, reportId: string): Change {
+function changeFor(kind: ReportKind, reportId: string, party: string): (u: UnitAttrs, g: IssuanceTargets) => Decision {
   switch (kind) {
     case "ndc_use":
-      return (u) => {
-        if (u.state === "in_registry") return { ok: { ...u, state: "government_used", reportId } };
-        return { refuse: u.state === "government_used" ? "serials_government_used" : "serials_in_voluntary_use" };
+      return (u, g) => {
+        if (u.state === "government_used") return { refuse: "serials_government_used" };
+        if (u.state !== "in_registry") return { refuse: "serials_in_voluntary_use" };
+        // A corresponding adjustment means the host transferred these reductions abroad.
+        if (party === g.hostCountry && u.correspondingAdjustment) return { refuse: "serials_correspondingly_adjusted" };
+        return { ok: { ...u, state: "government_used", reportId } };
       };
     case "authorization":
       return (u) => ({ ok: { ...u, authorized: true } });
@@ -68,7 +71,7 @@ export async function createGovernmentReport(deps: Deps, actor: Actor, p: Report
         `Only ${who} may report ${p.kind} on units of ${[...new Set(foreign.map((g) => g.project))].join(", ")}; ${party} is not`,
       );
     }
-    await transitionLocked(tx, groups, changeFor(p.kind, id));
+    await transitionLocked(tx, groups, changeFor(p.kind, id, party));
     if (p.kind === "ndc_use") {
       await insertUseRanges(
         tx,

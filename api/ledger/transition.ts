@@ -13,6 +13,8 @@ export const REFUSALS = {
   serials_already_claimed: "Some of the units are already claimed",
   serials_government_used: "Some of the units are already counted by a government toward its NDC",
   serials_in_voluntary_use: "Some of the units are in voluntary use: held in the bridge, tokenized or claimed",
+  serials_correspondingly_adjusted:
+    "The host country reported a corresponding adjustment for some of the units: it transferred them and cannot count them toward its own NDC",
   serials_tokenized: "Some of the units are tokenized; only an on-chain event can move them",
   serials_not_in_registry: "Some of the units are not in the registry",
   serials_not_held: "Some of the units are not held by the caller",
@@ -46,15 +48,20 @@ export function refusal(conflicts: Conflict[]): SerialsConflict {
 }
 
 /**
- * Applies `change` to every target unit of issuances whose locks the caller already holds, or
+ * Applies `change` to every target unit of issuances whose locks the caller already holds (the
+ * change also sees which issuance the unit belongs to), or
  * throws a `SerialsConflict` naming every refused part and writes nothing.
  */
-export async function transitionLocked(db: Db, groups: readonly IssuanceTargets[], change: Change): Promise<void> {
+export async function transitionLocked(
+  db: Db,
+  groups: readonly IssuanceTargets[],
+  change: (attrs: Parameters<Change>[0], issuance: IssuanceTargets) => ReturnType<Change>,
+): Promise<void> {
   const plans = [];
   const conflicts: Conflict[] = [];
   for (const g of groups) {
     const existing = await loadSegments(db, g.issuanceId, g.ranges);
-    const plan = planChange(existing, g.ranges, change);
+    const plan = planChange(existing, g.ranges, (attrs) => change(attrs, g));
     conflicts.push(...plan.conflicts.map((p) => toConflict(g, p)));
     plans.push({ g, existing, plan });
   }

@@ -127,6 +127,36 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     ]);
   });
 
+  it("refuses the host's NDC use of units it correspondingly adjusted, but lets Japan count them", async () => {
+    const body = { year: 2025, serials: [iss.serials(800, 809)], reference: "r" };
+    expect(
+      (await t.call("POST", "/v1/government-reports", { key: mongolia.key, body: { ...body, kind: "authorization" } }))
+        .status,
+    ).toBe(201);
+    expect(
+      (
+        await t.call("POST", "/v1/government-reports", {
+          key: mongolia.key,
+          body: { ...body, kind: "corresponding_adjustment" },
+        })
+      ).status,
+    ).toBe(201);
+    const host = await t.call("POST", "/v1/government-reports", {
+      key: mongolia.key,
+      body: { ...body, kind: "ndc_use" },
+    });
+    expect(host.status).toBe(409);
+    expect(host.body.code).toBe("serials_correspondingly_adjusted");
+    expect(host.body.conflicts).toEqual([
+      expect.objectContaining({ serials: iss.serials(800, 809), correspondingAdjustment: true }),
+    ]);
+    const acquirer = await t.call("POST", "/v1/government-reports", {
+      key: japan.key,
+      body: { ...body, kind: "ndc_use" },
+    });
+    expect(acquirer.status).toBe(201);
+  });
+
   it("refuses a government without a country", async () => {
     const stateless = await t.org("government", null);
     const r = await t.call("POST", "/v1/government-reports", {

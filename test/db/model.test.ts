@@ -191,7 +191,8 @@ class Report extends Step {
       expect(a.status).toBe(403);
       return;
     }
-    const ok = this.kind !== "ndc_use" || slice(m, s).every((u) => u.state === "in_registry");
+    const ok =
+      this.kind !== "ndc_use" || slice(m, s).every((u) => u.state === "in_registry" && !(this.party === "MN" && u.ca));
     expect(a.status).toBe(ok ? 201 : 409);
     if (!ok) return;
     if (this.kind === "ndc_use") apply(m, s, (u) => ({ ...u, state: "government_used", use: a.body.id }));
