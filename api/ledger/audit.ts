@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { big, date, rows, str, strOrNull } from "../../db/values.js";
-import { entryHash, GENESIS_HASH } from "./journal.js";
+import { rows, str } from "../../db/values.js";
+import { entryHash, GENESIS_HASH, JOURNAL_COLUMNS, journalFromRow } from "./journal.js";
 import { replayJournal } from "./replay.js";
 
 /**
@@ -81,30 +81,15 @@ export async function verifyJournal(db: Db): Promise<Finding[]> {
   for (;;) {
     const page = await rows(
       db,
-      sql`SELECT j.seq::text AS seq, j.chain, j.at, j.kind, j.actor, j.serials, j.details, j.prev_hash, j.hash
-          FROM journal j WHERE j.seq > ${after} ORDER BY j.seq LIMIT ${PAGE}`,
+      sql`SELECT ${JOURNAL_COLUMNS} FROM journal j WHERE j.seq > ${after} ORDER BY j.seq LIMIT ${PAGE}`,
     );
-    for (const r of page) {
-      const seq = big(r.seq);
-      const chain = str(r.chain);
-      const prevHash = str(r.prev_hash);
-      const expectedPrev = heads.get(chain) ?? GENESIS_HASH;
-      if (prevHash !== expectedPrev)
-        findings.push({ rule: "journal", detail: `entry ${seq} does not link to its chain ${chain}` });
-      const recomputed = entryHash({
-        seq,
-        chain,
-        at: date(r.at),
-        kind: str(r.kind),
-        actor: strOrNull(r.actor),
-        serials: r.serials as string[],
-        details: (typeof r.details === "string" ? JSON.parse(r.details) : r.details) as Record<string, unknown>,
-        prevHash,
-      });
-      if (recomputed !== str(r.hash))
-        findings.push({ rule: "journal", detail: `entry ${seq} does not match its hash` });
-      heads.set(chain, str(r.hash));
-      after = seq;
+    for (const e of page.map(journalFromRow)) {
+      if (e.prevHash !== (heads.get(e.chain) ?? GENESIS_HASH)) {
+        findings.push({ rule: "journal", detail: `entry ${e.seq} does not link to its chain ${e.chain}` });
+      }
+      if (entryHash(e) !== e.hash) findings.push({ rule: "journal", detail: `entry ${e.seq} does not match its hash` });
+      heads.set(e.chain, e.hash);
+      after = e.seq;
     }
     if (page.length < PAGE) return findings;
   }

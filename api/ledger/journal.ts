@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { arrayParam, big, rows, str } from "../../db/values.js";
+import { arrayParam, big, date, type Row, rows, str, strOrNull } from "../../db/values.js";
 import { canonicalJson } from "./canonical-json.js";
 
 /**
@@ -37,6 +37,26 @@ export interface JournalEntry {
   details: Record<string, unknown>;
   prevHash: string;
   hash: string;
+}
+
+/** The columns `journalFromRow` reads, for a query on `journal j`. */
+export const JOURNAL_COLUMNS = sql.raw(
+  "j.seq::text AS seq, j.chain, j.at, j.kind, j.actor, j.serials, j.details, j.prev_hash, j.hash",
+);
+
+export function journalFromRow(r: Row): JournalEntry {
+  return {
+    seq: big(r.seq),
+    chain: str(r.chain),
+    at: date(r.at),
+    kind: str(r.kind),
+    actor: strOrNull(r.actor),
+    serials: r.serials as string[],
+    // Both drivers decode jsonb, but a driver configured to leave it as text must not break hashing.
+    details: (typeof r.details === "string" ? JSON.parse(r.details) : r.details) as Record<string, unknown>,
+    prevHash: str(r.prev_hash),
+    hash: str(r.hash),
+  };
 }
 
 export function entryHash(e: Omit<JournalEntry, "hash">): string {

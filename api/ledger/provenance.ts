@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { big, date, rows, str, strOrNull } from "../../db/values.js";
+import { rows } from "../../db/values.js";
 import { InvalidSerials, SerialsNotFound } from "./errors.js";
+import { JOURNAL_COLUMNS, journalFromRow } from "./journal.js";
 import { resolveEach } from "./resolve.js";
 import { formatSerials } from "./serials.js";
 
@@ -31,25 +32,17 @@ export async function provenanceOf(
   const range = r.ok;
   const found = await rows(
     db,
-    sql`SELECT j.seq::text AS seq, j.at, j.kind, j.serials, j.actor, j.details, j.chain, j.hash, j.prev_hash
-        FROM journal j
+    sql`SELECT ${JOURNAL_COLUMNS} FROM journal j
         WHERE j.seq IN (SELECT jr.seq FROM journal_ranges jr
                         WHERE jr.issuance_id = ${range.issuanceId}
                           AND jr.serials && int8range(${range.start}, ${range.end}, '[]'))
           AND j.seq > ${page.cursor ?? 0n}
         ORDER BY j.seq LIMIT ${page.limit + 1}`,
   );
-  const events = found.slice(0, page.limit).map((e) => ({
-    seq: Number(big(e.seq)),
-    at: date(e.at).toISOString(),
-    kind: str(e.kind),
-    serials: e.serials as string[],
-    actor: strOrNull(e.actor),
-    details: (typeof e.details === "string" ? JSON.parse(e.details) : e.details) as Record<string, unknown>,
-    chain: str(e.chain),
-    hash: str(e.hash),
-    prevHash: str(e.prev_hash),
-  }));
+  const events = found
+    .slice(0, page.limit)
+    .map(journalFromRow)
+    .map((e) => ({ ...e, seq: Number(e.seq), at: e.at.toISOString() }));
   return {
     serials: formatSerials(range),
     events,

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { big, rows } from "../../db/values.js";
 import type { Finding } from "./audit.js";
+import { JOURNAL_COLUMNS, journalFromRow } from "./journal.js";
 import { normalize, type Range } from "./ranges.js";
 import { type Change, freshSegment, planChange, type Segment, sameAttrs, type UnitAttrs } from "./segments.js";
 import { parseSerials } from "./serials.js";
@@ -65,14 +66,10 @@ export async function replayJournal(db: Db): Promise<Finding[]> {
   for (;;) {
     const page = await rows(
       db,
-      sql`SELECT j.seq::text AS seq, j.kind, j.actor, j.serials, j.details FROM journal j
-          WHERE j.seq > ${after} ORDER BY j.seq LIMIT ${PAGE}`,
+      sql`SELECT ${JOURNAL_COLUMNS} FROM journal j WHERE j.seq > ${after} ORDER BY j.seq LIMIT ${PAGE}`,
     );
-    for (const e of page) {
-      after = big(e.seq);
-      const kind = String(e.kind);
-      const details = (typeof e.details === "string" ? JSON.parse(e.details) : e.details) as Record<string, unknown>;
-      const serials = e.serials as string[];
+    for (const { seq, kind, details, serials, actor } of page.map(journalFromRow)) {
+      after = seq;
       if (kind === "issuance.created") {
         const r = parseSerials(serials[0] ?? "");
         const id = BigInt(String(details.issuanceId).slice(4));
@@ -80,7 +77,7 @@ export async function replayJournal(db: Db): Promise<Finding[]> {
         state.set(id, [freshSegment(r)]);
         continue;
       }
-      const change = changeOf(kind, details, typeof e.actor === "string" ? e.actor : null);
+      const change = changeOf(kind, details, actor);
       if (!change) continue;
       const byIssuance = new Map<bigint, Range[]>();
       for (const s of serials) {

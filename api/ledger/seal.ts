@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { arrayParam, big, date, type Row, rows, str, strOrNull } from "../../db/values.js";
+import { arrayParam, big, date, type Row, rows, str } from "../../db/values.js";
 import type { Deps } from "./deps.js";
-import type { JournalEntry } from "./journal.js";
+import { JOURNAL_COLUMNS, type JournalEntry, journalFromRow } from "./journal.js";
 import { inclusionProof, merkleRoot, type ProofStep } from "./merkle.js";
 import { transact } from "./transact.js";
 
@@ -109,23 +109,8 @@ export async function inclusionOf(db: Db, seq: bigint): Promise<Inclusion | unde
 }
 
 export async function journalEntry(db: Db, seq: bigint): Promise<JournalEntry | undefined> {
-  const [r] = await rows(
-    db,
-    sql`SELECT j.seq::text AS seq, j.chain, j.at, j.kind, j.actor, j.serials, j.details, j.prev_hash, j.hash
-        FROM journal j WHERE j.seq = ${seq}`,
-  );
-  if (!r) return undefined;
-  return {
-    seq: big(r.seq),
-    chain: str(r.chain),
-    at: date(r.at),
-    kind: str(r.kind),
-    actor: strOrNull(r.actor),
-    serials: r.serials as string[],
-    details: (typeof r.details === "string" ? JSON.parse(r.details) : r.details) as Record<string, unknown>,
-    prevHash: str(r.prev_hash),
-    hash: str(r.hash),
-  };
+  const [r] = await rows(db, sql`SELECT ${JOURNAL_COLUMNS} FROM journal j WHERE j.seq = ${seq}`);
+  return r ? journalFromRow(r) : undefined;
 }
 
 export async function listRoots(
