@@ -31,6 +31,11 @@ export const Text = (max: number) => z.string().trim().min(1).max(max).refine(no
 
 export const Limit = z.coerce.number().int().min(1).max(500).default(50).openapi({ example: 50 });
 export const Cursor = z.string().min(1).max(200).optional();
+/** A cursor that is a position (a sequence number, a serial): digits only. */
+export const NumericCursor = z
+  .string()
+  .regex(/^[0-9]{1,16}$/)
+  .optional();
 export const Page = z.object({ limit: Limit, cursor: Cursor });
 
 export const IdempotencyHeaders = z.object({

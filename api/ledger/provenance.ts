@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { rows } from "../../db/values.js";
-import { InvalidSerials, SerialsNotFound } from "./errors.js";
 import { JOURNAL_COLUMNS, journalFromRow } from "./journal.js";
-import { resolveEach } from "./resolve.js";
+import { resolutionError, resolveEach } from "./resolve.js";
 import { formatSerials } from "./serials.js";
 
 export interface ProvenanceEvent {
@@ -25,10 +24,7 @@ export async function provenanceOf(
   page: { limit: number; cursor?: bigint | undefined },
 ): Promise<{ serials: string; events: ProvenanceEvent[]; nextCursor: string | null }> {
   const [r] = await resolveEach(db, [input]);
-  if (!r || "error" in r) {
-    if (r?.status === 404) throw new SerialsNotFound([{ path: "serials", serials: input, reason: r.error }]);
-    throw new InvalidSerials(input, r?.error ?? "invalid serials");
-  }
+  if (!r || "error" in r) throw resolutionError(input, r);
   const range = r.ok;
   const found = await rows(
     db,

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { arrayParam, big, rows, str } from "../../db/values.js";
-import { InvalidRequest, SerialsNotFound } from "./errors.js";
+import { InvalidRequest, InvalidSerials, type LedgerError, SerialsNotFound } from "./errors.js";
 import { normalize, overlaps, type Range } from "./ranges.js";
 import { formatSerials, type SerialRange, tryParseSerials } from "./serials.js";
 
@@ -83,6 +83,12 @@ async function lookup(db: Db, parsed: SerialRange[]): Promise<IssuanceHit[][]> {
 }
 
 export type Resolution = { ok: ResolvedRange } | { error: string; status: 400 | 404 };
+
+/** The error a single range that failed to resolve is answered with: malformed 400, unknown 404. */
+export function resolutionError(input: string, failed: { error: string; status: 400 | 404 } | undefined): LedgerError {
+  if (failed?.status === 404) return new SerialsNotFound([{ path: "serials", serials: input, reason: failed.error }]);
+  return new InvalidSerials(input, failed?.error ?? "invalid serials");
+}
 
 /** Resolves every input independently (for batch status, where one bad entry fails only itself). */
 export async function resolveEach(db: Db, inputs: readonly string[]): Promise<Resolution[]> {

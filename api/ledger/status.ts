@@ -2,9 +2,8 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { arrayParam, big, rows, strOrNull } from "../../db/values.js";
 import type { Logger } from "./deps.js";
-import { InvalidSerials, SerialsNotFound } from "./errors.js";
 import { normalize, type Range } from "./ranges.js";
-import { type ResolvedRange, resolveEach } from "./resolve.js";
+import { type ResolvedRange, resolutionError, resolveEach } from "./resolve.js";
 import { coversExactly, partsWithin, type Segment, TERMINAL_STATES } from "./segments.js";
 import { formatSerials, quantityOf } from "./serials.js";
 import { segmentFromRow } from "./store.js";
@@ -148,9 +147,6 @@ export async function statusOfMany(db: Db, log: Logger, inputs: readonly string[
 
 export async function statusOf(db: Db, log: Logger, input: string): Promise<Status> {
   const [result] = await statusOfMany(db, log, [input]);
-  if (!result || "error" in result) {
-    if (result?.status === 404) throw new SerialsNotFound([{ path: "serials", serials: input, reason: result.error }]);
-    throw new InvalidSerials(input, result?.error ?? "invalid serials");
-  }
+  if (!result || "error" in result) throw resolutionError(input, result);
   return result;
 }

@@ -1,6 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../../http/auth.js";
-import { bearer, body, Country, IdempotencyHeaders, IsoDate, json, Limit, problems } from "../../http/schemas.js";
+import {
+  bearer,
+  body,
+  Country,
+  IdempotencyHeaders,
+  IsoDate,
+  json,
+  Limit,
+  NumericCursor,
+  problems,
+} from "../../http/schemas.js";
 import { UNIT_STATES } from "../../ledger/segments.js";
 import { MAX_UNIT } from "../../ledger/serials.js";
 
@@ -100,10 +110,7 @@ export const getIssuance = createRoute({
     params: z.object({ id: z.string().max(40) }),
     query: z.object({
       limit: Limit.openapi({ description: "segments per page" }),
-      cursor: z
-        .string()
-        .regex(/^[0-9]{1,16}$/)
-        .optional(),
+      cursor: NumericCursor,
     }),
   },
   responses: {

@@ -1,5 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { json, Limit, problems } from "../../http/schemas.js";
+import { json, Limit, NumericCursor, problems } from "../../http/schemas.js";
 
 export const getProvenance = createRoute({
   method: "get",
@@ -10,10 +10,7 @@ export const getProvenance = createRoute({
     params: z.object({ serials: z.string().max(200) }),
     query: z.object({
       limit: Limit,
-      cursor: z
-        .string()
-        .regex(/^[0-9]{1,16}$/)
-        .optional(),
+      cursor: NumericCursor,
     }),
   },
   responses: {
