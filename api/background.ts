@@ -1,7 +1,16 @@
 import type { Logger } from "./ledger/deps.js";
 
-/** Runs `task` every `ms` without overlap; a failing run is logged and the next one still happens. */
-export function every(ms: number, task: () => Promise<unknown>, log: Logger, name: string): { stop(): Promise<void> } {
+/**
+ * Runs `task` every `ms` without overlap (the first run after `firstMs`); a failing run is logged
+ * and the next one still happens. `stop` waits for a run in progress.
+ */
+export function every(
+  ms: number,
+  task: () => Promise<unknown>,
+  log: Logger,
+  name: string,
+  firstMs = ms,
+): { stop(): Promise<void> } {
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
@@ -18,7 +27,7 @@ export function every(ms: number, task: () => Promise<unknown>, log: Logger, nam
         if (!stopped) timer = setTimeout(loop, ms);
       });
   };
-  timer = setTimeout(loop, ms);
+  timer = setTimeout(loop, firstMs);
   return {
     async stop() {
       stopped = true;

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { type Address, type Hex, http, type Transport } from "viem";
 import type { Db } from "../../db/client.js";
 import { big, date, rows, str, strOrNull } from "../../db/values.js";
+import { every } from "../background.js";
 import type { Deps } from "../ledger/deps.js";
 import { rootMessage, StateConflict } from "../ledger/errors.js";
 import { anchorPendingRoots } from "./anchor.js";
@@ -33,8 +34,7 @@ export interface MirrorConfig {
 export class ChainMirror {
   readonly worker: OutboxWorker;
   readonly listener: ChainListener;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private loop: { stop(): Promise<void> } | undefined;
   private ticks = 0;
 
   private constructor(
@@ -87,18 +87,12 @@ export class ChainMirror {
   }
 
   start(): void {
-    const loop = () => {
-      this.running = this.tick().finally(() => {
-        if (this.timer !== undefined) this.timer = setTimeout(loop, this.config.pollMs);
-      });
-    };
-    this.timer = setTimeout(loop, 0);
+    this.loop = every(this.config.pollMs, () => this.tick(), this.deps.log, "chain mirror", 0);
   }
 
   async stop(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.running;
+    await this.loop?.stop();
+    this.loop = undefined;
   }
 
   /** Refuses a burn the chain would refuse: the wallet must hold the tokens and approve the bridge. */
