@@ -24,7 +24,7 @@ interface Running {
   database: Database;
   deps: AppDeps;
   sealer: { stop(): Promise<void> };
-  fetch: (request: Request, env?: unknown) => Response | Promise<Response>;
+  fetch: ReturnType<typeof createApp>["fetch"];
 }
 
 /** While the database (or chain) cannot be reached, every request gets a clear 503, not a crash loop. */

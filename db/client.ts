@@ -47,6 +47,8 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     connectionString: options.url,
     max: options.poolSize ?? 20,
     connectionTimeoutMillis: 5_000,
+    // Every query here is a short indexed lookup; JIT compiling one costs more than running it.
+    options: "-c jit=off",
   });
   // A client that loses its server, idle or checked out, must not crash the process: the query in
   // flight fails (the request answers 503) and the pool discards the broken client.

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
 
 /**
@@ -64,4 +65,52 @@ export type Row = Record<string, unknown>;
 export async function rows(db: { execute(query: SQL): PromiseLike<unknown> }, query: SQL): Promise<Row[]> {
   const result = (await db.execute(query)) as { rows: Row[] };
   return result.rows;
+}
+
+/** What `db.execute` itself uses of a drizzle database or transaction, reached to pass a statement name. */
+interface DrizzleInternals {
+  dialect: { sqlToQuery(query: SQL): { sql: string; params: unknown[] } };
+  session: {
+    prepareQuery(
+      query: { sql: string; params: unknown[] },
+      fields: undefined,
+      name: string,
+      isResponseInArrayMode: boolean,
+    ): { execute(): Promise<unknown> };
+  };
+}
+
+const statementNames = new Map<string, string>();
+
+/**
+ * `rows()` for the hot paths: on PostgreSQL the statement is prepared once per connection under a
+ * name derived from its text, so it is not parsed and planned again on every call (planning cost
+ * more than running these short lookups). The text must not vary with the data: values travel as
+ * parameters, arrays as one array parameter. PGlite runs it as an ordinary statement.
+ */
+export async function preparedRows(db: object, query: SQL): Promise<Row[]> {
+  const { dialect, session } = db as DrizzleInternals;
+  const built = dialect.sqlToQuery(query);
+  let name = statementNames.get(built.sql);
+  if (!name) {
+    name = `jcm_${createHash("sha256").update(built.sql).digest("hex").slice(0, 24)}`;
+    statementNames.set(built.sql, name);
+  }
+  const result = (await session.prepareQuery(built, undefined, name, false).execute()) as { rows: Row[] };
+  return result.rows;
+}
+
+/**
+ * Runs INSERT/UPDATE/DELETE statements in one round trip, as data-modifying CTEs of a single
+ * statement. They share one snapshot, so none may depend on another's effect except through
+ * constraints, which are checked at the end of the statement.
+ */
+export async function writeTogether(db: object, statements: readonly SQL[]): Promise<void> {
+  if (statements.length === 0) return;
+  if (statements.length === 1) {
+    await preparedRows(db, statements[0] as SQL);
+    return;
+  }
+  const parts = statements.map((s, i) => sql`${sql.raw(`w${i}`)} AS (${s})`);
+  await preparedRows(db, sql`WITH ${sql.join(parts, sql`, `)} SELECT 1`);
 }

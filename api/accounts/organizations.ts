@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { date, type Row, rows, str, strOrNull } from "../../db/values.js";
+import { date, preparedRows, type Row, rows, str, strOrNull } from "../../db/values.js";
 import { type Actor, type Deps, newId } from "../ledger/deps.js";
 import { Forbidden, NotFound, Unauthenticated } from "../ledger/errors.js";
 import { appendJournal } from "../ledger/journal.js";
@@ -139,7 +139,7 @@ export interface Authenticated {
  * stored value is never compared byte by byte with attacker-controlled input.
  */
 export async function authenticate(db: Db, secret: string): Promise<Authenticated> {
-  const [row] = await rows(
+  const [row] = await preparedRows(
     db,
     sql`SELECT k.id AS key_id, k.label, o.* FROM api_keys k JOIN organizations o ON o.id = k.organization_id
         WHERE k.key_hash = ${hashKey(secret)} AND k.revoked_at IS NULL`,

@@ -31,7 +31,12 @@ export async function caller(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promi
 }
 
 export function actorOf(auth: Authenticated): Actor {
-  return { id: auth.organization.id, role: auth.organization.role, country: auth.organization.country };
+  return {
+    id: auth.organization.id,
+    name: auth.organization.name,
+    role: auth.organization.role,
+    country: auth.organization.country,
+  };
 }
 
 /** Lets the request through only with a live key of one of these roles (any role if none given). */

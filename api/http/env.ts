@@ -17,6 +17,8 @@ export type AppDeps = Deps & { config: AppConfig; limits: RateLimits; mirror?: C
 
 /** Per-request variables. `deps.db` is the request's transaction where the request has one. */
 export interface AppEnv {
+  /** What @hono/node-server passes; absent when the app is called in-process. */
+  Bindings: { outgoing?: { setHeader(name: string, value: string): unknown } } | undefined;
   Variables: {
     deps: AppDeps;
     auth: Authenticated | undefined;

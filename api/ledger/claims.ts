@@ -1,13 +1,13 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { arrayParam, big, date, day, type Row, rows, str, strOrNull } from "../../db/values.js";
+import { arrayParam, big, date, day, type Row, rows, str, strOrNull, writeTogether } from "../../db/values.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { InvalidRequest, NotFound } from "./errors.js";
-import { appendJournal } from "./journal.js";
+import { type JournalEntry, journalInserts, prepareJournal } from "./journal.js";
 import { spendRefusal } from "./movements.js";
 import { formatTargets, type IssuanceTargets } from "./resolve.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
-import { insertUseRanges } from "./store.js";
+import { useRangesInsert } from "./store.js";
 import { transact } from "./transact.js";
 import { transitionLocked } from "./transition.js";
 
@@ -55,27 +55,38 @@ export interface ClaimRecord {
   purpose: string;
   period: { start: string; end: string };
   at: Date;
+  /** Looked up when not given. */
+  claimantName?: string | undefined;
   txHash?: string | null;
   chainDetails?: Record<string, unknown>;
 }
 
+/** The statement writing a claim's own row. */
+export function claimInsert(
+  c: ClaimRecord,
+  u: { serials: string[]; quantity: number; hostCountries: string[]; entry: JournalEntry },
+): SQL {
+  return sql`INSERT INTO claims (id, claimant_id, beneficiary_name, beneficiary_country, claim_type, purpose, period_start,
+                                 period_end, serials, quantity, host_countries, tx_hash, journal_seq, journal_hash, created_at)
+             VALUES (${c.id}, ${c.claimant}, ${c.beneficiary.name}, ${c.beneficiary.country}, ${c.claimType}, ${c.purpose},
+                     ${c.period.start}::date, ${c.period.end}::date, ${arrayParam(u.serials, "text")}, ${u.quantity},
+                     ${arrayParam(u.hostCountries, "text")}, ${c.txHash ?? null}::text, ${u.entry.seq}, ${u.entry.hash},
+                     ${c.at.toISOString()}::timestamptz)`;
+}
+
 /**
  * Writes a claim whose units the caller already moved to `claimed` (under the issuance locks):
- * the terminal-use rows, the journal entry and the claim itself.
+ * the terminal-use rows, the journal entry and the claim itself, in one statement.
  */
-export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c: ClaimRecord): Promise<void> {
-  await insertUseRanges(
-    tx,
-    groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
-    { claimId: c.id },
-  );
+export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c: ClaimRecord): Promise<Claim> {
   const quantity = quantityOfGroups(groups);
   const hostCountries = [...new Set(groups.map((g) => g.hostCountry))].sort();
-  const [org] = await rows(tx, sql`SELECT name FROM organizations WHERE id = ${c.claimant}`);
+  const claimantName =
+    c.claimantName ?? str((await rows(tx, sql`SELECT name FROM organizations WHERE id = ${c.claimant}`))[0]?.name);
   const details = {
     claimId: c.id,
     claimant: c.claimant,
-    claimantName: str(org?.name),
+    claimantName,
     hostCountries,
     beneficiary: c.beneficiary,
     claimType: c.claimType,
@@ -84,14 +95,33 @@ export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c:
     quantity,
     ...(c.txHash ? { txHash: c.txHash, ...c.chainDetails } : {}),
   };
-  const [entry] = await appendJournal(tx, [unitEntry(groups, { kind: "claim", actor: c.claimant, at: c.at, details })]);
-  await tx.execute(sql`
-    INSERT INTO claims (id, claimant_id, beneficiary_name, beneficiary_country, claim_type, purpose, period_start,
-                        period_end, serials, quantity, host_countries, tx_hash, journal_seq, journal_hash, created_at)
-    VALUES (${c.id}, ${c.claimant}, ${c.beneficiary.name}, ${c.beneficiary.country}, ${c.claimType}, ${c.purpose},
-            ${c.period.start}, ${c.period.end}, ${arrayParam(formatTargets(groups), "text")}, ${quantity},
-            ${arrayParam(hostCountries, "text")}, ${c.txHash ?? null}, ${entry?.seq ?? 0n}, ${entry?.hash ?? ""},
-            ${c.at.toISOString()})`);
+  const input = unitEntry(groups, { kind: "claim", actor: c.claimant, at: c.at, details });
+  const entries = await prepareJournal(tx, [input]);
+  const entry = entries[0] as JournalEntry;
+  const serials = formatTargets(groups);
+  await writeTogether(tx, [
+    useRangesInsert(
+      groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
+      { claimId: c.id },
+    ),
+    ...journalInserts(entries, [input]),
+    claimInsert(c, { serials, quantity, hostCountries, entry }),
+  ]);
+  return {
+    id: c.id,
+    claimant: c.claimant,
+    claimantName,
+    beneficiary: c.beneficiary,
+    claimType: c.claimType,
+    purpose: c.purpose,
+    period: c.period,
+    serials,
+    quantity,
+    hostCountries,
+    txHash: c.txHash ?? null,
+    createdAt: c.at.toISOString(),
+    certificate: { hash: entry.hash, journalSeq: Number(entry.seq) },
+  };
 }
 
 /** `held(caller) → claimed(claim)`: terminal, recorded in segments and in the use table. */
@@ -104,15 +134,14 @@ export async function createClaim(deps: Deps, actor: Actor, p: ClaimParams): Pro
   const at = deps.clock();
   const id = newId(deps, "clm");
   const selection: Selection = "serials" in p ? { serials: p.serials } : { allocate: p.allocate };
-  await transact(deps.db, async (tx) => {
+  return transact(deps.db, async (tx) => {
     const groups = await lockSelection(tx, selection, actor.id);
     await transitionLocked(tx, groups, (u) => {
       const refused = spendRefusal(u, actor.id) ?? claimPolicy(p.claimType, u);
       return refused ? { refuse: refused } : { ok: { ...u, state: "claimed", claimId: id, holder: actor.id } };
     });
-    await recordClaim(tx, groups, { ...p, id, claimant: actor.id, at });
+    return recordClaim(tx, groups, { ...p, id, claimant: actor.id, claimantName: actor.name, at });
   });
-  return getClaim(deps.db, id);
 }
 
 const CLAIM_COLUMNS = sql.raw(`c.*, c.journal_seq::text AS seq, c.quantity::text AS q, o.name AS claimant_name`);

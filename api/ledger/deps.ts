@@ -18,6 +18,8 @@ export interface Deps {
 /** The organization on whose behalf an operation runs. */
 export interface Actor {
   id: string;
+  /** The organization's name when the caller knows it already. */
+  name?: string;
   role: "admin" | "registry" | "government" | "company";
   country: string | null;
 }

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { arrayParam, big, date, type Row, rows, str, strOrNull } from "../../db/values.js";
+import { arrayParam, big, date, preparedRows, type Row, str, strOrNull, writeTogether } from "../../db/values.js";
 import { canonicalJson } from "./canonical-json.js";
 
 /**
@@ -74,29 +74,38 @@ export function entryHash(e: Omit<JournalEntry, "hash">): string {
   return createHash("sha256").update(body).digest("hex");
 }
 
-async function nextSeqs(db: Db, count: number): Promise<bigint[]> {
-  const result = await rows(
+/**
+ * Sequence numbers for `count` entries and the current head of each chain, in one round trip. A
+ * chain's head is its last entry, found on the (chain, seq) index.
+ */
+async function seqsAndHeads(
+  db: Db,
+  count: number,
+  chains: string[],
+): Promise<{ seqs: bigint[]; heads: Map<string, string> }> {
+  const result = await preparedRows(
     db,
-    sql`SELECT nextval(pg_get_serial_sequence('journal', 'seq'))::text AS seq FROM generate_series(1, ${count})`,
+    sql`SELECT nextval(pg_get_serial_sequence('journal', 'seq'))::text AS seq, NULL AS chain, NULL AS hash
+        FROM generate_series(1, ${count})
+        UNION ALL
+        SELECT NULL, c.chain, (SELECT j.hash FROM journal j WHERE j.chain = c.chain ORDER BY j.seq DESC LIMIT 1)
+        FROM unnest(${arrayParam(chains, "text")}) AS c(chain)`,
   );
-  return result.map((r) => big(r.seq)).sort((a, b) => (a < b ? -1 : 1));
+  const seqs = result.flatMap((r) => (r.seq === null ? [] : [big(r.seq)])).sort((a, b) => (a < b ? -1 : 1));
+  const heads = new Map(
+    result.flatMap((r) => (r.hash === null || r.hash === undefined ? [] : [[str(r.chain), str(r.hash)] as const])),
+  );
+  return { seqs, heads };
 }
 
-async function heads(db: Db, chains: string[]): Promise<Map<string, string>> {
-  const result = await rows(
-    db,
-    sql`SELECT DISTINCT ON (chain) chain, hash FROM journal
-        WHERE chain = ANY(${arrayParam(chains, "text")}) ORDER BY chain, seq DESC`,
-  );
-  return new Map(result.map((r) => [str(r.chain), str(r.hash)]));
-}
-
-/** Appends entries in order; entries on the same chain link to each other. */
-export async function appendJournal(db: Db, inputs: JournalInput[]): Promise<JournalEntry[]> {
+/**
+ * Numbers and hashes entries in order (entries on the same chain link to each other) without
+ * writing them: `journalInserts` writes them, possibly in one statement with the operation's rows.
+ */
+export async function prepareJournal(db: Db, inputs: JournalInput[]): Promise<JournalEntry[]> {
   if (inputs.length === 0) return [];
-  const seqs = await nextSeqs(db, inputs.length);
-  const last = await heads(db, [...new Set(inputs.map((i) => i.chain))]);
-  const entries: JournalEntry[] = inputs.map((input, i) => {
+  const { seqs, heads: last } = await seqsAndHeads(db, inputs.length, [...new Set(inputs.map((i) => i.chain))]);
+  return inputs.map((input, i) => {
     const prevHash = last.get(input.chain) ?? GENESIS_HASH;
     const partial = {
       seq: seqs[i] as bigint,
@@ -112,8 +121,13 @@ export async function appendJournal(db: Db, inputs: JournalInput[]): Promise<Jou
     last.set(input.chain, entry.hash);
     return entry;
   });
-  await db.execute(sql`
-    INSERT INTO journal (seq, chain, at, kind, actor, serials, details, prev_hash, hash)
+}
+
+/** The statements that write prepared entries and the ranges they index. */
+export function journalInserts(entries: readonly JournalEntry[], inputs: readonly JournalInput[]): SQL[] {
+  if (entries.length === 0) return [];
+  const statements = [
+    sql`INSERT INTO journal (seq, chain, at, kind, actor, serials, details, prev_hash, hash)
     SELECT u.seq, u.chain, u.at, u.kind, u.actor, ARRAY(SELECT jsonb_array_elements_text(u.serials)), u.details, u.prev, u.hash
     FROM unnest(${arrayParam(
       entries.map((e) => e.seq),
@@ -142,12 +156,13 @@ export async function appendJournal(db: Db, inputs: JournalInput[]): Promise<Jou
     )}, ${arrayParam(
       entries.map((e) => e.hash),
       "text",
-    )}) AS u(seq, chain, at, kind, actor, serials, details, prev, hash)`);
+    )}) AS u(seq, chain, at, kind, actor, serials, details, prev, hash)`,
+  ];
   const ranges = inputs.flatMap((input, i) =>
     input.ranges.map((r) => ({ ...r, seq: (entries[i] as JournalEntry).seq })),
   );
   if (ranges.length > 0) {
-    await db.execute(sql`
+    statements.push(sql`
       INSERT INTO journal_ranges (seq, issuance_id, serials)
       SELECT u.seq, u.iss, int8range(u.s, u.e, '[]')
       FROM unnest(${arrayParam(
@@ -164,5 +179,12 @@ export async function appendJournal(db: Db, inputs: JournalInput[]): Promise<Jou
         "int8",
       )}) AS u(seq, iss, s, e)`);
   }
+  return statements;
+}
+
+/** Appends entries in order; entries on the same chain link to each other. */
+export async function appendJournal(db: Db, inputs: JournalInput[]): Promise<JournalEntry[]> {
+  const entries = await prepareJournal(db, inputs);
+  await writeTogether(db, journalInserts(entries, inputs));
   return entries;
 }

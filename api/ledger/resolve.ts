@@ -1,6 +1,6 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { arrayParam, big, rows, str } from "../../db/values.js";
+import { arrayParam, big, preparedRows, type Row, str } from "../../db/values.js";
 import { InvalidRequest, InvalidSerials, type LedgerError, SerialsNotFound } from "./errors.js";
 import { normalize, overlaps, type Range } from "./ranges.js";
 import { formatSerials, type SerialRange, tryParseSerials } from "./serials.js";
@@ -12,7 +12,7 @@ export interface ResolvedRange extends SerialRange {
   hostCountry: string;
 }
 
-interface IssuanceHit {
+export interface IssuanceHit {
   id: bigint;
   projectRef: string;
   vintage: number;
@@ -44,41 +44,54 @@ function place(r: SerialRange, hits: IssuanceHit[]): IssuanceHit | string {
   return first;
 }
 
+/**
+ * For each requested range (`ord` from 1), up to two issuances of its registry that overlap it, with
+ * the project's host country: one means the range may lie inside it, two that it straddles.
+ * Issuances of a registry never overlap, so the two starting last at or before the range's end are
+ * the only candidates.
+ */
+export function issuanceHitsSql(parsed: readonly SerialRange[]): SQL {
+  return sql`SELECT r.ord::int AS ord, r.s, r.e, i.id, i.project_ref, i.vintage,
+                    lower(i.serials) AS lo, upper(i.serials) - 1 AS hi, p.host_country
+             FROM unnest(${arrayParam(
+               parsed.map((p) => p.registry),
+               "text",
+             )}, ${arrayParam(
+               parsed.map((p) => p.start),
+               "int8",
+             )}, ${arrayParam(
+               parsed.map((p) => p.end),
+               "int8",
+             )}) WITH ORDINALITY AS r(registry, s, e, ord)
+             JOIN LATERAL (
+               SELECT * FROM issuances i
+               WHERE i.registry = r.registry AND lower(i.serials) <= r.e
+               ORDER BY lower(i.serials) DESC LIMIT 2
+             ) i ON upper(i.serials) > r.s
+             JOIN projects p ON p.ref = i.project_ref`;
+}
+
+/** An issuance hit from a row with the columns `iss, project_ref, vintage, iss_lo, iss_hi, host_country` as text. */
+export function hitFromRow(row: Row): IssuanceHit {
+  return {
+    id: big(row.iss),
+    projectRef: str(row.project_ref),
+    vintage: Number(row.vintage),
+    start: big(row.iss_lo),
+    end: big(row.iss_hi),
+    hostCountry: str(row.host_country),
+  };
+}
+
 async function lookup(db: Db, parsed: SerialRange[]): Promise<IssuanceHit[][]> {
   const hits: IssuanceHit[][] = parsed.map(() => []);
   if (parsed.length === 0) return hits;
-  const found = await rows(
+  const found = await preparedRows(
     db,
-    sql`SELECT r.ord::int AS ord, i.id::text AS id, i.project_ref, i.vintage,
-               lower(i.serials)::text AS lo, (upper(i.serials) - 1)::text AS hi, p.host_country
-        FROM unnest(${arrayParam(
-          parsed.map((p) => p.registry),
-          "text",
-        )}, ${arrayParam(
-          parsed.map((p) => p.start),
-          "int8",
-        )}, ${arrayParam(
-          parsed.map((p) => p.end),
-          "int8",
-        )}) WITH ORDINALITY AS r(registry, s, e, ord)
-        JOIN LATERAL (
-          SELECT * FROM issuances i
-          WHERE i.registry = r.registry AND i.serials && int8range(r.s, r.e, '[]')
-          ORDER BY lower(i.serials) LIMIT 2
-        ) i ON true
-        JOIN projects p ON p.ref = i.project_ref
-        ORDER BY r.ord, lower(i.serials)`,
+    sql`SELECT h.ord, h.id::text AS iss, h.project_ref, h.vintage, h.lo::text AS iss_lo, h.hi::text AS iss_hi, h.host_country
+        FROM (${issuanceHitsSql(parsed)}) h ORDER BY h.ord, h.lo`,
   );
-  for (const row of found) {
-    hits[Number(row.ord) - 1]?.push({
-      id: big(row.id),
-      projectRef: str(row.project_ref),
-      vintage: Number(row.vintage),
-      start: big(row.lo),
-      end: big(row.hi),
-      hostCountry: str(row.host_country),
-    });
-  }
+  for (const row of found) hits[Number(row.ord) - 1]?.push(hitFromRow(row));
   return hits;
 }
 
@@ -90,23 +103,30 @@ export function resolutionError(input: string, failed: { error: string; status: 
   return new InvalidSerials(input, failed?.error ?? "invalid serials");
 }
 
+/** Places every parsed input (or passes on why it could not be parsed) given the issuances it hit. */
+export function placeEach(parsed: readonly (SerialRange | string)[], hits: readonly IssuanceHit[][]): Resolution[] {
+  return parsed.map((p, index) => {
+    if (typeof p === "string") return { error: p, status: 400 as const };
+    const placed = place(p, hits[index] ?? []);
+    return typeof placed === "string"
+      ? { error: placed, status: 404 as const }
+      : { ok: { ...p, index, issuanceId: placed.id, hostCountry: placed.hostCountry } };
+  });
+}
+
 /** Resolves every input independently (for batch status, where one bad entry fails only itself). */
 export async function resolveEach(db: Db, inputs: readonly string[]): Promise<Resolution[]> {
   const parsed = inputs.map((input) => tryParseSerials(input));
   const valid = parsed.flatMap((p, index) => (typeof p === "string" ? [] : [{ p, index }]));
-  const hits = await lookup(
+  const found = await lookup(
     db,
     valid.map((v) => v.p),
   );
-  const out: Resolution[] = parsed.map((p) => ({ error: typeof p === "string" ? p : "", status: 400 as const }));
-  valid.forEach(({ p, index }, k) => {
-    const placed = place(p, hits[k] ?? []);
-    out[index] =
-      typeof placed === "string"
-        ? { error: placed, status: 404 }
-        : { ok: { ...p, index, issuanceId: placed.id, hostCountry: placed.hostCountry } };
+  const hits: IssuanceHit[][] = parsed.map(() => []);
+  valid.forEach(({ index }, k) => {
+    hits[index] = found[k] ?? [];
   });
-  return out;
+  return placeEach(parsed, hits);
 }
 
 /**

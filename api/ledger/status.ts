@@ -1,11 +1,20 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { arrayParam, big, rows, strOrNull } from "../../db/values.js";
+import { overlapsRange } from "../../db/range-lookup.js";
+import { big, preparedRows, strOrNull } from "../../db/values.js";
+import { coalescing } from "./coalesce.js";
 import type { Logger } from "./deps.js";
 import { normalize, type Range } from "./ranges.js";
-import { type ResolvedRange, resolutionError, resolveEach } from "./resolve.js";
+import {
+  hitFromRow,
+  type IssuanceHit,
+  issuanceHitsSql,
+  placeEach,
+  type ResolvedRange,
+  resolutionError,
+} from "./resolve.js";
 import { coversExactly, partsWithin, type Segment, TERMINAL_STATES } from "./segments.js";
-import { formatSerials, quantityOf } from "./serials.js";
+import { formatSerials, quantityOf, type SerialRange, tryParseSerials } from "./serials.js";
 import { segmentFromRow } from "./store.js";
 
 export interface StatusPart {
@@ -81,40 +90,47 @@ export function consistent(range: Range, parts: readonly Segment[], uses: readon
   );
 }
 
-/** Status of many ranges in two queries; a malformed or unknown entry fails only itself. */
+/**
+ * The one query behind a status: each range placed in its issuance, and where it lies inside one,
+ * that issuance's segments and terminal uses over the range beside it (`src` 's' or 'u').
+ */
+export function statusSql(ranges: readonly SerialRange[]): SQL {
+  return sql`WITH h AS (${issuanceHitsSql(ranges)})
+      SELECT h.ord, h.id::text AS iss, h.project_ref, h.vintage, h.lo::text AS iss_lo,
+             h.hi::text AS iss_hi, h.host_country, x.src, x.id::text AS id, x.lo::text AS lo, x.hi::text AS hi,
+             x.state, x.holder, x.claim_id, x.report_id, x.token_id, x.authorized, x.corresponding_adjustment
+      FROM h LEFT JOIN LATERAL (
+        SELECT 's' AS src, s.id, lower(s.serials) AS lo, upper(s.serials) - 1 AS hi, s.state, s.holder,
+               s.claim_id, s.report_id, s.token_id, s.authorized, s.corresponding_adjustment
+        FROM segments s
+        WHERE ${overlapsRange("segments", "s", sql`h.id`, sql`h.s`, sql`h.e`)}
+        UNION ALL
+        SELECT 'u', u.id, lower(u.serials), upper(u.serials) - 1, NULL, NULL, u.claim_id, u.report_id, NULL, NULL, NULL
+        FROM use_ranges u
+        WHERE ${overlapsRange("use_ranges", "u", sql`h.id`, sql`h.s`, sql`h.e`)}
+      ) x ON h.lo <= h.s AND h.hi >= h.e`;
+}
+
+/**
+ * Status of many ranges in one query: each range is placed in its issuance, and where it lies
+ * inside one, that issuance's segments and terminal uses over the range come back beside it.
+ * A malformed or unknown entry fails only itself.
+ */
 export async function statusOfMany(db: Db, log: Logger, inputs: readonly string[]): Promise<StatusResult[]> {
-  const resolved = await resolveEach(db, inputs);
-  const ok = resolved.flatMap((r) => ("ok" in r ? [r.ok] : []));
+  const parsed = inputs.map((input) => tryParseSerials(input));
+  const valid = parsed.flatMap((p, index) => (typeof p === "string" ? [] : [{ p, index }]));
+  const hits: IssuanceHit[][] = inputs.map(() => []);
   const segs: Segment[][] = inputs.map(() => []);
   const uses: UseRow[][] = inputs.map(() => []);
-  if (ok.length > 0) {
-    const params = sql`unnest(${arrayParam(
-      ok.map((r) => r.index + 1),
-      "int4",
-    )}, ${arrayParam(
-      ok.map((r) => r.issuanceId),
-      "int8",
-    )}, ${arrayParam(
-      ok.map((r) => r.start),
-      "int8",
-    )}, ${arrayParam(
-      ok.map((r) => r.end),
-      "int8",
-    )}) AS r(ord, iss, s, e)`;
-    const found = await rows(
-      db,
-      sql`SELECT r.ord, 's' AS src, s.id::text AS id, lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi,
-                 s.state, s.holder, s.claim_id, s.report_id, s.token_id, s.authorized, s.corresponding_adjustment
-          FROM ${params} JOIN segments s ON s.issuance_id = r.iss AND s.serials && int8range(r.s, r.e, '[]')
-          UNION ALL
-          SELECT r.ord, 'u', u.id::text, lower(u.serials)::text, (upper(u.serials) - 1)::text,
-                 NULL, NULL, u.claim_id, u.report_id, NULL, NULL, NULL
-          FROM ${params} JOIN use_ranges u ON u.issuance_id = r.iss AND u.serials && int8range(r.s, r.e, '[]')`,
-    );
+  if (valid.length > 0) {
+    const found = await preparedRows(db, statusSql(valid.map((v) => v.p)));
     for (const row of found) {
-      const index = Number(row.ord) - 1;
+      const index = valid[Number(row.ord) - 1]?.index as number;
+      const iss = String(row.iss);
+      const own = hits[index] as IssuanceHit[];
+      if (!own.some((h) => String(h.id) === iss)) own.push(hitFromRow(row));
       if (row.src === "s") segs[index]?.push(segmentFromRow(row));
-      else {
+      else if (row.src === "u") {
         uses[index]?.push({
           start: big(row.lo),
           end: big(row.hi),
@@ -122,7 +138,9 @@ export async function statusOfMany(db: Db, log: Logger, inputs: readonly string[
         });
       }
     }
+    for (const own of hits) own.sort((a, b) => (a.start < b.start ? -1 : 1));
   }
+  const resolved = placeEach(parsed, hits);
   return resolved.map((r, index) => {
     const serials = inputs[index] ?? "";
     if ("error" in r) return { serials, error: r.error, status: r.status };
@@ -148,5 +166,22 @@ export async function statusOfMany(db: Db, log: Logger, inputs: readonly string[
 export async function statusOf(db: Db, log: Logger, input: string): Promise<Status> {
   const [result] = await statusOfMany(db, log, [input]);
   if (!result || "error" in result) throw resolutionError(input, result);
+  return result;
+}
+
+const coalescers = new WeakMap<Db, (input: string) => Promise<StatusResult>>();
+
+/**
+ * `statusOf` for the public single lookup, where many clients ask at once: lookups that arrive
+ * while others are running on the same database are answered together by one query.
+ */
+export async function coalescedStatusOf(db: Db, log: Logger, input: string): Promise<Status> {
+  let lookup = coalescers.get(db);
+  if (!lookup) {
+    lookup = coalescing((inputs: string[]) => statusOfMany(db, log, inputs), { inFlight: 1, maxBatch: 1000 });
+    coalescers.set(db, lookup);
+  }
+  const result = await lookup(input);
+  if ("error" in result) throw resolutionError(input, result);
   return result;
 }

@@ -1,6 +1,7 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { arrayParam, big, bool, type Row, rows, strOrNull } from "../../db/values.js";
+import { overlapsRange } from "../../db/range-lookup.js";
+import { arrayParam, big, bool, preparedRows, type Row, strOrNull } from "../../db/values.js";
 import type { Range } from "./ranges.js";
 import { type Segment, sameAttrs, type UnitState } from "./segments.js";
 
@@ -31,14 +32,15 @@ export function segmentFromRow(row: Row): StoredSegment {
 /** Takes the write locks of these issuances, always in id order so that writers never deadlock. */
 export async function lockIssuances(db: Db, ids: readonly bigint[]): Promise<void> {
   const sorted = [...new Set(ids)].sort((a, b) => (a < b ? -1 : 1));
-  await db.execute(
+  await preparedRows(
+    db,
     sql`SELECT id FROM issuances WHERE id = ANY(${arrayParam(sorted, "int8")}) ORDER BY id FOR NO KEY UPDATE`,
   );
 }
 
 /** Segments touching `ranges` or adjacent to them (so that merges with neighbours are seen). */
 export async function loadSegments(db: Db, issuanceId: bigint, ranges: readonly Range[]): Promise<StoredSegment[]> {
-  const found = await rows(
+  const found = await preparedRows(
     db,
     sql`SELECT DISTINCT ${SEGMENT_COLUMNS} FROM unnest(${arrayParam(
       ranges.map((r) => r.start - 1n),
@@ -47,7 +49,7 @@ export async function loadSegments(db: Db, issuanceId: bigint, ranges: readonly 
       ranges.map((r) => r.end + 1n),
       "int8",
     )}) AS r(s, e)
-        JOIN segments s ON s.issuance_id = ${issuanceId} AND s.serials && int8range(r.s, r.e, '[]')`,
+        JOIN segments s ON ${overlapsRange("segments", "s", sql`${issuanceId}::int8`, sql`r.s`, sql`r.e`)}`,
   );
   return found.map(segmentFromRow).sort((a, b) => (a.start < b.start ? -1 : 1));
 }
@@ -73,14 +75,16 @@ export async function replaceSegments(
   }
   const deletes = old.filter((s) => !kept.has(s.id)).map((s) => s.id);
   if (deletes.length > 0) {
-    await db.execute(sql`DELETE FROM segments WHERE id = ANY(${arrayParam(deletes, "int8")})`);
+    await preparedRows(db, sql`DELETE FROM segments WHERE id = ANY(${arrayParam(deletes, "int8")})`);
   }
   if (inserts.length > 0) await insertSegments(db, issuanceId, inserts);
 }
 
 export async function insertSegments(db: Db, issuanceId: bigint | bigint[], segs: readonly Segment[]): Promise<void> {
   const ids = Array.isArray(issuanceId) ? issuanceId : segs.map(() => issuanceId);
-  await db.execute(sql`
+  await preparedRows(
+    db,
+    sql`
     INSERT INTO segments (issuance_id, serials, state, holder, claim_id, report_id, token_id, authorized, corresponding_adjustment)
     SELECT u.iss, int8range(u.s, u.e, '[]'), u.state, u.holder, u.claim, u.report, u.token, u.auth, u.ca
     FROM unnest(${arrayParam(ids, "int8")}, ${arrayParam(
@@ -110,24 +114,21 @@ export async function insertSegments(db: Db, issuanceId: bigint | bigint[], segs
     )}, ${arrayParam(
       segs.map((s) => s.correspondingAdjustment),
       "bool",
-    )}) AS u(iss, s, e, state, holder, claim, report, token, auth, ca)`);
+    )}) AS u(iss, s, e, state, holder, claim, report, token, auth, ca)`,
+  );
 }
 
 export interface UseRange extends Range {
   issuanceId: bigint;
 }
 
-/** Records terminal uses in their own table, whose exclusion constraint is the last word. */
-export async function insertUseRanges(
-  db: Db,
-  ranges: readonly UseRange[],
-  use: { claimId: string } | { reportId: string },
-): Promise<void> {
+/** The statement recording terminal uses in their own table, whose exclusion constraint is the last word. */
+export function useRangesInsert(ranges: readonly UseRange[], use: { claimId: string } | { reportId: string }): SQL {
   const claimId = "claimId" in use ? use.claimId : null;
   const reportId = "reportId" in use ? use.reportId : null;
-  await db.execute(sql`
+  return sql`
     INSERT INTO use_ranges (issuance_id, serials, claim_id, report_id)
-    SELECT u.iss, int8range(u.s, u.e, '[]'), ${claimId}, ${reportId}
+    SELECT u.iss, int8range(u.s, u.e, '[]'), ${claimId}::text, ${reportId}::text
     FROM unnest(${arrayParam(
       ranges.map((r) => r.issuanceId),
       "int8",
@@ -137,5 +138,13 @@ export async function insertUseRanges(
     )}, ${arrayParam(
       ranges.map((r) => r.end),
       "int8",
-    )}) AS u(iss, s, e)`);
+    )}) AS u(iss, s, e)`;
+}
+
+export async function insertUseRanges(
+  db: Db,
+  ranges: readonly UseRange[],
+  use: { claimId: string } | { reportId: string },
+): Promise<void> {
+  await db.execute(useRangesInsert(ranges, use));
 }

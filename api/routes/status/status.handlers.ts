@@ -5,7 +5,7 @@ import type * as routes from "./status.routes.js";
 
 export const getStatus: RouteHandler<typeof routes.getStatus, AppEnv> = async (c) => {
   const { db, log } = c.var.deps;
-  return c.json(await status.statusOf(db, log, c.req.valid("param").serials), 200);
+  return c.json(await status.coalescedStatusOf(db, log, c.req.valid("param").serials), 200);
 };
 
 export const batchStatus: RouteHandler<typeof routes.batchStatus, AppEnv> = async (c) => {
