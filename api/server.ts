@@ -1,5 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
+import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
 import { createApp } from "./app.js";
 import { every } from "./background.js";
@@ -20,10 +21,13 @@ try {
 }
 const log = createLogger(config.LOG_LEVEL);
 
+/** PGlite has no autovacuum: without a periodic ANALYZE its plans drift as the ledger grows. */
+const EMBEDDED_ANALYZE_MS = 10 * 60_000;
+
 interface Running {
   database: Database;
   deps: AppDeps;
-  sealer: { stop(): Promise<void> };
+  background: { stop(): Promise<void> }[];
   fetch: ReturnType<typeof createApp>["fetch"];
 }
 
@@ -41,8 +45,11 @@ async function open(): Promise<Running> {
   const { database, deps } = await openRuntime(config, log);
   const app = createApp(deps);
   deps.mirror?.start();
-  const sealer = every(config.JOURNAL_SEAL_MS, () => sealJournal(deps), log, "journal sealing");
-  return { database, deps, sealer, fetch: app.fetch };
+  const background = [every(config.JOURNAL_SEAL_MS, () => sealJournal(deps), log, "journal sealing")];
+  if (database.kind === "pglite") {
+    background.push(every(EMBEDDED_ANALYZE_MS, () => database.db.execute(sql`ANALYZE`), log, "statistics refresh"));
+  }
+  return { database, deps, background, fetch: app.fetch };
 }
 
 let stopping = false;
@@ -112,7 +119,7 @@ async function shutdown(signal: string): Promise<void> {
   });
   await starting;
   if (running) {
-    await running.sealer.stop();
+    await Promise.all(running.background.map((task) => task.stop()));
     await running.deps.mirror?.stop();
     await running.database.close();
   }

@@ -1,21 +1,19 @@
 import { type SQL, sql } from "drizzle-orm";
 
+/** Tables of int8range `serials` whose rows never overlap within one key: rows of an issuance, issuances of a registry. */
+const KEYS = { segments: "issuance_id", use_ranges: "issuance_id", issuances: "registry" } as const;
+
 /**
- * The condition that row `alias` of a range table (segments, use_ranges: rows of one issuance never
- * overlap) meets the inclusive range [start, end] of `issuance`, shaped for the B-tree on
- * (issuance_id, lower(serials)): the row holding `start` is found by one backward descent, the rest
- * by a forward scan up to `end`. The GiST exclusion index answers the same question more slowly.
+ * The condition that row `alias` of `table` meets the inclusive range [start, end] within `key`,
+ * shaped for the B-tree on (key, lower(serials)): the row holding `start` is found by one backward
+ * descent, the rest by a forward scan up to `end`. The GiST exclusion indexes answer the same
+ * question several times more slowly, and a planner that misjudges row counts may not use them.
  */
-export function overlapsRange(
-  table: "segments" | "use_ranges",
-  alias: string,
-  issuance: SQL,
-  start: SQL,
-  end: SQL,
-): SQL {
+export function overlapsRange(table: keyof typeof KEYS, alias: string, key: SQL, start: SQL, end: SQL): SQL {
   const t = sql.raw(table);
   const a = sql.raw(alias);
-  return sql`${a}.issuance_id = ${issuance} AND lower(${a}.serials) <= ${end} AND upper(${a}.serials) > ${start}
+  const k = sql.raw(KEYS[table]);
+  return sql`${a}.${k} = ${key} AND lower(${a}.serials) <= ${end} AND upper(${a}.serials) > ${start}
     AND lower(${a}.serials) >= coalesce((SELECT lower(z.serials) FROM ${t} z
-      WHERE z.issuance_id = ${issuance} AND lower(z.serials) <= ${start} ORDER BY lower(z.serials) DESC LIMIT 1), ${start})`;
+      WHERE z.${k} = ${key} AND lower(z.serials) <= ${start} ORDER BY lower(z.serials) DESC LIMIT 1), ${start})`;
 }

@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { sql } from "drizzle-orm";
 import pg from "pg";
 import { type Database, openDatabase } from "../db/client.js";
 import { rows } from "../db/values.js";
-import { load, percentile, round } from "./bench/load.js";
+import { httpClient, load, percentile, round } from "./bench/load.js";
 import {
   benchKeys,
   prepare,
@@ -13,7 +13,17 @@ import {
   UNITS_PER_ISSUANCE,
   UNITS_PER_SEGMENT,
 } from "./bench/prepare.js";
-import { doubleClaimedUnits, randomRange, rawClaim, rawStatus, seeded, serial, summary } from "./bench/scenarios.js";
+import {
+  CLAIM_UNITS,
+  claimTargets,
+  doubleClaimedUnits,
+  randomRange,
+  rawClaim,
+  rawStatus,
+  seeded,
+  serial,
+  summary,
+} from "./bench/scenarios.js";
 import { measureMirrorGas } from "./bench-gas.js";
 import { type Running, startQuietServer } from "./processes.js";
 
@@ -29,7 +39,15 @@ const seconds = quick ? 3 : 10;
 const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
 const largest = sizes.at(-1) as number;
 const importCount = quick ? 10_000 : 100_000;
-const PG_URL = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const warmupMs = quick ? 1_000 : 2_000;
+// A PostgreSQL on the same host is reached over its Unix socket when there is one, as a deployment
+// beside its database would be: it spares every round trip the loopback TCP stack.
+const PG_SOCKET_DIR = "/var/run/postgresql";
+const PG_URL =
+  process.env.BENCH_POSTGRES_URL ??
+  (existsSync(`${PG_SOCKET_DIR}/.s.PGSQL.5432`)
+    ? `postgres://postgres@localhost/test?host=${PG_SOCKET_DIR}`
+    : "postgres://postgres@127.0.0.1:5432/test");
 
 interface Scenario {
   name: string;
@@ -90,14 +108,6 @@ const peakRss = (pid: number | undefined) => {
   return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
 };
 
-async function json(url: string, init: RequestInit & { key?: string }): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, {
-    ...init,
-    headers: { "content-type": "application/json", ...(init.key ? { authorization: `Bearer ${init.key}` } : {}) },
-  });
-  return { status: res.status, body: await res.json() };
-}
-
 const claimBody = (serials: string, purpose: string) =>
   JSON.stringify({
     serials: [serials],
@@ -121,11 +131,11 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
     }
     const issuances = ready?.issuances ?? 1;
     const keys = await benchKeys(database.db);
-    const [claimed] = await rows(database.db, sql`SELECT count(*)::int AS n FROM claims`);
-    let nextBlock = Number(claimed?.n ?? 0) + 1;
-    const blocks = issuances * SEGMENTS_PER_ISSUANCE;
     const baselines: Record<string, number> = {};
     const rand = seeded(size);
+    // Baseline and API take their claims from one list of held units, so they never collide.
+    const targets = size === largest ? await claimTargets(database.db, (seconds + warmupMs / 1000) * 2 * 1500) : [];
+    let nextTarget = 0;
     if (size === largest) {
       const batch = await load(
         kind === "pglite" ? 1 : 4,
@@ -135,22 +145,24 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
             database.db,
             Array.from({ length: 1000 }, () => randomRange(issuances, rand)),
           )) > 0,
+        { warmupMs },
       );
       baselines.status_batch = summary(batch, 1000).rate;
       const single = await load(
         32,
         seconds * 1000,
         async () => (await rawStatus(database.db, [randomRange(issuances, rand)])) > 0,
+        { warmupMs },
       );
       baselines.status_single = summary(single).rate;
       const claims = await load(
         16,
         seconds * 1000,
         async (_c, i) => {
-          await rawClaim(database.db, nextBlock++, i);
+          await rawClaim(database.db, keys.companyKey, targets[nextTarget++] as number, i);
           return true;
         },
-        blocks - nextBlock - 1000,
+        { warmupMs, maxRequests: targets.length / 2 },
       );
       baselines.claims = summary(claims).rate;
     }
@@ -162,11 +174,17 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
       RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: "1000000000",
       JOURNAL_SEAL_MS: "3600000",
     });
+    const http = httpClient(server.url, 64);
     try {
-      const single = await load(32, (seconds * 1000) / (size === largest ? 1 : 2), async () => {
-        const [s, e] = randomRange(issuances, rand);
-        return (await fetch(`${server.url}/v1/status/${serial(s, e)}`)).status === 200;
-      });
+      const single = await load(
+        32,
+        (seconds * 1000) / (size === largest ? 1 : 2),
+        async () => {
+          const [s, e] = randomRange(issuances, rand);
+          return (await http.send("GET", `/v1/status/${serial(s, e)}`)).status === 200;
+        },
+        { warmupMs },
+      );
       scaleP50[size] = percentile(single.latencies, 50);
       if (size !== largest) continue;
       const st = summary(single);
@@ -179,14 +197,28 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
         p50_ms: st.p50,
         p99_ms: st.p99,
       });
-
-      const batch = await load(4, seconds * 1000, async () => {
-        const ranges = Array.from({ length: 1000 }, () => serial(...randomRange(issuances, rand)));
-        return (
-          (await json(`${server.url}/v1/status`, { method: "POST", body: JSON.stringify({ serials: ranges }) }))
-            .status === 200
-        );
+      // What any request costs on this machine under the same 32 clients: the floor under status_single.
+      const floor = summary(
+        await load(32, seconds * 1000, async () => (await http.send("GET", "/health")).status === 200, { warmupMs }),
+      );
+      add({
+        name: "http_floor",
+        db: kind,
+        value: floor.rate,
+        unit: "requests/s",
+        p50_ms: floor.p50,
+        p99_ms: floor.p99,
       });
+
+      const batch = await load(
+        4,
+        seconds * 1000,
+        async () => {
+          const ranges = Array.from({ length: 1000 }, () => serial(...randomRange(issuances, rand)));
+          return (await http.send("POST", "/v1/status", JSON.stringify({ serials: ranges }))).status === 200;
+        },
+        { warmupMs },
+      );
       const sb = summary(batch, 1000);
       add({
         name: "status_batch",
@@ -204,17 +236,16 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
         16,
         seconds * 1000,
         async () => {
-          const block = nextBlock++;
-          const g = Math.floor(block / SEGMENTS_PER_ISSUANCE);
-          const start = g * UNITS_PER_ISSUANCE + 1 + (block % SEGMENTS_PER_ISSUANCE) * UNITS_PER_SEGMENT;
-          const r = await json(`${server.url}/v1/claims`, {
-            method: "POST",
-            key: keys.companyKey,
-            body: claimBody(serial(start, start + 9), "bench"),
-          });
+          const start = targets[nextTarget++] as number;
+          const r = await http.send(
+            "POST",
+            "/v1/claims",
+            claimBody(serial(start, start + CLAIM_UNITS - 1), "bench"),
+            keys.companyKey,
+          );
           return r.status === 201;
         },
-        blocks - nextBlock - 1000,
+        { warmupMs, maxRequests: targets.length - nextTarget },
       );
       const cl = summary(claims);
       add({
@@ -233,28 +264,13 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
       const unexpected = new Set<string>();
       const contended = await load(64, Math.min(seconds, 5) * 1000, async () => {
         const s = window + Math.floor(rand() * 1990);
-        const r = await json(`${server.url}/v1/claims`, {
-          method: "POST",
-          key: keys.companyKey,
-          body: claimBody(serial(s, s + 9), "contention"),
-        });
+        const r = await http.send("POST", "/v1/claims", claimBody(serial(s, s + 9), "contention"), keys.companyKey);
         if (r.status === 201) won++;
-        if (r.status !== 201 && r.status !== 409) unexpected.add(`${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
+        if (r.status !== 201 && r.status !== 409) unexpected.add(`${r.status} ${r.body.slice(0, 200)}`);
         return r.status === 201 || r.status === 409;
       });
       const ct = summary(contended);
-      if (unexpected.size > 0) {
-        console.log(`  contended claims answered: ${[...unexpected].slice(0, 3).join(" | ")}`);
-        console.log(
-          server.output
-            .join("")
-            .split("\n")
-            .filter((l) => l.includes('"err"'))
-            .slice(0, 1)
-            .join("\n")
-            .slice(0, 3000),
-        );
-      }
+      if (unexpected.size > 0) console.log(`  contended claims answered: ${[...unexpected].slice(0, 3).join(" | ")}`);
       // A registry of its own and a base from the clock, so repeated runs on a kept ledger never overlap.
       const registry = "QZ";
       const base = (Date.now() % 1_000_000_000) * 1_000_000;
@@ -267,12 +283,15 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
         serialEnd: base + i * 10 + 10,
       }));
       const t0 = performance.now();
-      const imported = await json(`${server.url}/v1/issuances/import`, {
-        method: "POST",
-        key: keys.registryKey,
-        body: JSON.stringify({ issuances: rowsToImport }),
-      });
+      const imported = await http.send(
+        "POST",
+        "/v1/issuances/import",
+        JSON.stringify({ issuances: rowsToImport }),
+        keys.registryKey,
+      );
       const importSeconds = round((performance.now() - t0) / 1000);
+      if (imported.status !== 201) console.log(`  import answered ${imported.status}: ${imported.body.slice(0, 300)}`);
+      await http.close();
       server.child.kill("SIGTERM");
       await server.exited;
       const { database: after } = await openBenchDatabase(kind, size);
@@ -295,6 +314,7 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
       await after.close();
     } finally {
       if (server.child.exitCode === null) {
+        await http.close();
         server.child.kill("SIGTERM");
         await server.exited;
       }

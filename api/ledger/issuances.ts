@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
+import { overlapsRange } from "../../db/range-lookup.js";
 import { arrayParam, big, date, day, type Row, rows, str } from "../../db/values.js";
 import type { Actor, Deps } from "./deps.js";
 import { type Conflict, type ErrorDetail, InvalidRequest, NotFound, SerialsConflict } from "./errors.js";
@@ -163,7 +164,9 @@ async function existingOverlaps(db: Db, proposed: readonly IssuanceParams[]): Pr
           proposed.map((p) => p.serialEnd),
           "int8",
         )}) WITH ORDINALITY AS r(registry, s, e, ord)
-        JOIN issuances i ON i.registry = r.registry AND i.serials && int8range(r.s, r.e, '[]')
+        JOIN LATERAL (
+          SELECT * FROM issuances i WHERE ${overlapsRange("issuances", "i", sql`r.registry`, sql`r.s`, sql`r.e`)}
+        ) i ON true
         ORDER BY r.ord, lower(i.serials)`,
   );
   return found.map((r) => {
@@ -213,6 +216,17 @@ async function missingProjects(db: Db, refs: readonly string[]): Promise<Set<str
 }
 
 const BATCH = 5_000;
+
+/**
+ * After a bulk import the planner's row counts are stale until autovacuum comes by, and PGlite has
+ * no autovacuum at all: a journal it believes empty gets scanned whole for every lookup. Refreshing
+ * the statistics of the tables an import grows keeps the next requests on their indexes.
+ */
+const REFRESH_STATISTICS_AFTER = 1_000;
+
+async function refreshStatistics(db: Db): Promise<void> {
+  await db.execute(sql`ANALYZE issuances, segments, journal, journal_ranges`);
+}
 
 /** Writes issuances that were checked, each with one `in_registry` segment and a genesis journal entry. */
 async function insertIssuances(
@@ -280,6 +294,7 @@ async function insertIssuances(
         },
         ranges: [{ issuanceId: ids[k] as bigint, start: BigInt(v.serialStart), end: BigInt(v.serialEnd) }],
       })),
+      { newChains: true },
     );
     views.push(...ordered);
   }
@@ -358,7 +373,9 @@ export async function importIssuances(deps: Deps, actor: Actor, list: readonly I
     throw new InvalidRequest(errors.sort((a, b) => Number(a.row ?? 0) - Number(b.row ?? 0)));
   }
   try {
-    return await transact(deps.db, (tx) => insertIssuances(tx, actor, deps.clock(), params));
+    const imported = await transact(deps.db, (tx) => insertIssuances(tx, actor, deps.clock(), params));
+    if (imported.length >= REFRESH_STATISTICS_AFTER) await refreshStatistics(deps.db);
+    return imported;
   } catch (error) {
     if (isConstraintViolation(error, "issuances_no_overlap")) {
       const conflicts = (await existingOverlaps(deps.db, params)).map((o) =>

@@ -101,10 +101,16 @@ async function seqsAndHeads(
 /**
  * Numbers and hashes entries in order (entries on the same chain link to each other) without
  * writing them: `journalInserts` writes them, possibly in one statement with the operation's rows.
+ * `newChains`: the chains were created in this transaction (new issuances), so none has a head yet.
  */
-export async function prepareJournal(db: Db, inputs: JournalInput[]): Promise<JournalEntry[]> {
+export async function prepareJournal(
+  db: Db,
+  inputs: JournalInput[],
+  options: { newChains?: boolean } = {},
+): Promise<JournalEntry[]> {
   if (inputs.length === 0) return [];
-  const { seqs, heads: last } = await seqsAndHeads(db, inputs.length, [...new Set(inputs.map((i) => i.chain))]);
+  const chains = options.newChains ? [] : [...new Set(inputs.map((i) => i.chain))];
+  const { seqs, heads: last } = await seqsAndHeads(db, inputs.length, chains);
   return inputs.map((input, i) => {
     const prevHash = last.get(input.chain) ?? GENESIS_HASH;
     const partial = {
@@ -183,8 +189,12 @@ export function journalInserts(entries: readonly JournalEntry[], inputs: readonl
 }
 
 /** Appends entries in order; entries on the same chain link to each other. */
-export async function appendJournal(db: Db, inputs: JournalInput[]): Promise<JournalEntry[]> {
-  const entries = await prepareJournal(db, inputs);
+export async function appendJournal(
+  db: Db,
+  inputs: JournalInput[],
+  options: { newChains?: boolean } = {},
+): Promise<JournalEntry[]> {
+  const entries = await prepareJournal(db, inputs, options);
   await writeTogether(db, journalInserts(entries, inputs));
   return entries;
 }

@@ -1,11 +1,20 @@
 import { sql } from "drizzle-orm";
+import { hashKey } from "../../api/accounts/keys.js";
+import { claimInsert } from "../../api/ledger/claims.js";
+import { type JournalEntry, journalInserts, prepareJournal } from "../../api/ledger/journal.js";
+import { issuanceHitsSql } from "../../api/ledger/resolve.js";
+import { unitEntry } from "../../api/ledger/selection.js";
+import { statusSql } from "../../api/ledger/status.js";
+import { insertSegments, useRangesInsert } from "../../api/ledger/store.js";
 import type { Db } from "../../db/client.js";
-import { arrayParam, rows } from "../../db/values.js";
-import { type LoadResult, load, percentile, round } from "./load.js";
-import { SEGMENTS_PER_ISSUANCE, UNITS_PER_ISSUANCE, UNITS_PER_SEGMENT } from "./prepare.js";
+import { overlapsRange } from "../../db/range-lookup.js";
+import { arrayParam, preparedRows, rows, writeTogether } from "../../db/values.js";
+import { type LoadResult, percentile, round } from "./load.js";
+import { BENCH_ORG, UNITS_PER_ISSUANCE } from "./prepare.js";
 
 /** Serial strings of the benchmark ledger: issuance g covers units g·10⁶+1 … (g+1)·10⁶. */
 export const serial = (start: number, end: number) => `JCM-JP-MN900-2020-${start}-${end}`;
+export const CLAIM_UNITS = 10;
 
 export function randomRange(issuances: number, rand: () => number): [number, number] {
   const g = Math.floor(rand() * issuances);
@@ -22,57 +31,99 @@ export function seeded(seed: number): () => number {
   };
 }
 
-const STATUS_SQL = (starts: number[], ends: number[]) => sql`
-  SELECT r.ord, s.state, s.holder, s.claim_id, lower(s.serials) AS lo, upper(s.serials) AS hi
-  FROM unnest(${arrayParam(starts, "int8")}, ${arrayParam(ends, "int8")}) WITH ORDINALITY AS r(s, e, ord)
-  JOIN issuances i ON i.registry = 'JP' AND i.serials @> int8range(r.s, r.e, '[]')
-  JOIN segments s ON s.issuance_id = i.id AND s.serials && int8range(r.s, r.e, '[]')`;
+const rangeOf = ([start, end]: [number, number]) => ({
+  registry: "JP",
+  project: "MN900",
+  vintage: 2020,
+  start: BigInt(start),
+  end: BigInt(end),
+});
 
-/** The database work of a status lookup, as one raw query: resolve the issuance, read its segments. */
+/** The database work of status lookups, raw: the very query the service sends, nothing around it. */
 export async function rawStatus(db: Db, ranges: [number, number][]): Promise<number> {
-  const found = await rows(
-    db,
-    STATUS_SQL(
-      ranges.map((r) => r[0]),
-      ranges.map((r) => r[1]),
-    ),
-  );
-  return found.length;
+  return (await preparedRows(db, statusSql(ranges.map(rangeOf)))).length;
 }
 
-/** The database work of one claim of the first 10 units of a fresh held block, in raw SQL. */
-export async function rawClaim(db: Db, block: number, n: number): Promise<void> {
-  const g = Math.floor(block / SEGMENTS_PER_ISSUANCE);
-  const start = g * UNITS_PER_ISSUANCE + 1 + (block % SEGMENTS_PER_ISSUANCE) * UNITS_PER_SEGMENT;
+/**
+ * First units of held segments, `count` of them, spread round-robin over the issuances so that
+ * concurrent claims do not queue on one issuance's lock (contention has its own scenario). Read
+ * from the ledger as it is, so a kept ledger never hands out units an earlier run claimed.
+ */
+export async function claimTargets(db: Db, count: number): Promise<number[]> {
+  const found = await rows(
+    db,
+    sql`SELECT x.lo::text AS lo FROM (
+          SELECT lower(s.serials) AS lo, s.issuance_id,
+                 row_number() OVER (PARTITION BY s.issuance_id ORDER BY lower(s.serials)) AS k
+          FROM segments s JOIN issuances i ON i.id = s.issuance_id AND i.project_ref = 'MN900' AND i.registry = 'JP'
+          WHERE s.state = 'held' AND s.holder = ${BENCH_ORG} AND upper(s.serials) - lower(s.serials) >= ${CLAIM_UNITS}
+        ) x ORDER BY x.k, x.issuance_id LIMIT ${count}`,
+  );
+  return found.map((r) => Number(r.lo));
+}
+
+/**
+ * The database work of one claim of units start…start+9, raw: the statements the service sends
+ * for it (key lookup, placement, lock, segments read and rewritten, journal head, one write of the
+ * use, journal entry and claim), without HTTP, validation or the domain's planning.
+ */
+export async function rawClaim(db: Db, key: string, start: number, n: number): Promise<void> {
+  await preparedRows(
+    db,
+    sql`SELECT k.id FROM api_keys k JOIN organizations o ON o.id = k.organization_id
+        WHERE k.key_hash = ${hashKey(key)} AND k.revoked_at IS NULL`,
+  );
+  const range = rangeOf([start, start + CLAIM_UNITS - 1]);
   await db.transaction(async (tx) => {
-    const [iss] = await rows(
+    const [hit] = await preparedRows(tx, sql`SELECT h.id::text AS id FROM (${issuanceHitsSql([range])}) h`);
+    const id = BigInt(String(hit?.id));
+    await preparedRows(
       tx,
-      sql`SELECT id FROM issuances WHERE registry = 'JP' AND serials @> ${start}::int8 FOR NO KEY UPDATE`,
+      sql`SELECT id FROM issuances WHERE id = ANY(${arrayParam([id], "int8")}) ORDER BY id FOR NO KEY UPDATE`,
     );
-    const id = BigInt(String(iss?.id));
-    const [seg] = await rows(
+    const [seg] = await preparedRows(
       tx,
-      sql`SELECT id, authorized FROM segments WHERE issuance_id = ${id} AND serials @> ${start}::int8 AND state = 'held'`,
+      sql`SELECT s.id::text AS id, (upper(s.serials) - 1)::text AS hi, s.authorized FROM segments s
+          WHERE ${overlapsRange("segments", "s", sql`${id}::int8`, sql`${range.start}::int8`, sql`${range.end}::int8`)}`,
     );
-    await tx.execute(sql`DELETE FROM segments WHERE id = ${BigInt(String(seg?.id))}`);
-    const claimId = `clm_raw_${n}_${block}`;
-    await tx.execute(sql`
-      INSERT INTO segments (issuance_id, serials, state, holder, claim_id, authorized, corresponding_adjustment) VALUES
-        (${id}, int8range(${start}, ${start + 10}), 'claimed', 'org_bench_company', ${claimId}, ${seg?.authorized === true}, false),
-        (${id}, int8range(${start + 10}, ${start + UNITS_PER_SEGMENT}), 'held', 'org_bench_company', NULL, ${seg?.authorized === true}, false)`);
-    await tx.execute(
-      sql`INSERT INTO use_ranges (issuance_id, serials, claim_id) VALUES (${id}, int8range(${start}, ${start + 10}), ${claimId})`,
-    );
-    const [seq] = await rows(tx, sql`SELECT nextval(pg_get_serial_sequence('journal', 'seq')) AS seq`);
-    await tx.execute(sql`
-      INSERT INTO journal (seq, chain, at, kind, actor, serials, details, prev_hash, hash)
-      VALUES (${BigInt(String(seq?.seq))}, ${`iss:${id}`}, now(), 'claim', 'org_bench_company', ARRAY[${serial(start, start + 9)}],
-              '{}'::jsonb, ${"0".repeat(64)}, ${claimId.padEnd(64, "0")})`);
-    await tx.execute(sql`
-      INSERT INTO claims (id, claimant_id, beneficiary_name, beneficiary_country, claim_type, purpose, period_start, period_end,
-                          serials, quantity, host_countries, journal_seq, journal_hash, created_at)
-      VALUES (${claimId}, 'org_bench_company', 'B', 'JP', 'contribution', 'bench', '2025-01-01', '2025-12-31',
-              ARRAY[${serial(start, start + 9)}], 10, ARRAY['MN'], ${BigInt(String(seq?.seq))}, ${claimId.padEnd(64, "0")}, now())`);
+    await preparedRows(tx, sql`DELETE FROM segments WHERE id = ANY(${arrayParam([BigInt(String(seg?.id))], "int8")})`);
+    const common = {
+      holder: BENCH_ORG,
+      reportId: null,
+      tokenId: null,
+      authorized: seg?.authorized === true,
+      correspondingAdjustment: false,
+    };
+    const claimId = `clm_raw_${n}_${start}`;
+    await insertSegments(tx, id, [
+      { ...common, start: range.start, end: range.end, state: "claimed", claimId },
+      { ...common, start: range.end + 1n, end: BigInt(String(seg?.hi)), state: "held", claimId: null },
+    ]);
+    const groups = [
+      { issuanceId: id, registry: "JP", project: "MN900", vintage: 2020, hostCountry: "MN", ranges: [range] },
+    ];
+    const at = new Date();
+    const input = unitEntry(groups, { kind: "claim", actor: BENCH_ORG, at, details: { claimId } });
+    const entries = await prepareJournal(tx, [input]);
+    const record = {
+      id: claimId,
+      claimant: BENCH_ORG,
+      beneficiary: { name: "Bench", country: "JP" },
+      claimType: "contribution" as const,
+      purpose: "bench",
+      period: { start: "2025-01-01", end: "2025-12-31" },
+      at,
+    };
+    await writeTogether(tx, [
+      useRangesInsert([{ issuanceId: id, ...range }], { claimId }),
+      ...journalInserts(entries, [input]),
+      claimInsert(record, {
+        serials: input.serials,
+        quantity: CLAIM_UNITS,
+        hostCountries: ["MN"],
+        entry: entries[0] as JournalEntry,
+      }),
+    ]);
   });
 }
 
@@ -93,5 +144,3 @@ export function summary(r: LoadResult, perRequest = 1) {
     p99: round(percentile(r.latencies, 99)),
   };
 }
-
-export { load };
