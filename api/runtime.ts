@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import { type Database, openDatabase } from "../db/client.js";
 import { ensureAdminKey } from "./accounts/organizations.js";
-import { ChainMirror } from "./chain/mirror.js";
 import { type Config, chainSettings, databaseOptions, publicBaseUrl } from "./config.js";
 import type { AppDeps } from "./http/env.js";
 import { createRateLimits } from "./http/rate-limit.js";
@@ -37,6 +36,8 @@ export async function openRuntime(
   };
   if (config.ADMIN_API_KEY) await ensureAdminKey(deps, config.ADMIN_API_KEY);
   if (chain) {
+    // Loaded only when configured: a server without the mirror never carries the EVM libraries in memory.
+    const { ChainMirror } = await import("./chain/mirror.js");
     deps.mirror = await ChainMirror.open(deps, {
       rpcUrl: chain.rpcUrl,
       privateKey: chain.privateKey as Hex,

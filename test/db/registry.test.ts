@@ -206,6 +206,21 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
     expect(bad.body.errors).toEqual([expect.objectContaining({ row: 2, message: "overlaps row 1 in registry JP" })]);
   });
 
+  it("imports thousands of issuances in one request, each with its genesis entry, and still finds them", async () => {
+    const rows = Array.from({ length: 1_500 }, (_, i) =>
+      issuance({ vintage: 2025, serialStart: 1_000_001 + i * 10, serialEnd: 1_000_010 + i * 10 }),
+    );
+    const r = await t.call("POST", "/v1/issuances/import", { key: registry.key, body: { issuances: rows } });
+    expect(r.status).toBe(201);
+    expect(r.body.imported).toBe(1_500);
+    const last = await t.call("GET", "/v1/status/JCM-JP-MN006-2025-1014991-1015000");
+    expect(last.status).toBe(200);
+    expect(last.body.parts).toEqual([expect.objectContaining({ state: "in_registry", quantity: 10 })]);
+    const straddling = await t.call("GET", "/v1/status/JCM-JP-MN006-2025-1000005-1000015");
+    expect(straddling.status).toBe(404);
+    await t.audit();
+  });
+
   it("refuses a body over 1 MB with 413 and a wrong content type with 415", async () => {
     const big = await t.call("POST", "/v1/projects", {
       key: registry.key,

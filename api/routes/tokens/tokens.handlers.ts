@@ -1,7 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { Address } from "viem";
 import { getOrganization } from "../../accounts/organizations.js";
-import { chainStatus } from "../../chain/mirror.js";
 import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
 import { parseIssuanceId } from "../../ledger/issuances.js";
@@ -43,6 +42,8 @@ export const getDetokenization: RouteHandler<typeof routes.getDetokenization, Ap
 };
 
 export const getChain: RouteHandler<typeof routes.getChain, AppEnv> = async (c) => {
+  // Loaded on first use: a server without the mirror never carries the EVM libraries in memory.
+  const { chainStatus } = await import("../../chain/mirror.js");
   return c.json(await chainStatus(c.var.deps.db, c.var.deps.mirror), 200);
 };
 
