@@ -114,10 +114,19 @@ export function placeEach(parsed: readonly (SerialRange | string)[], hits: reado
   });
 }
 
-/** Resolves every input independently (for batch status, where one bad entry fails only itself). */
-export async function resolveEach(db: Db, inputs: readonly string[]): Promise<Resolution[]> {
+/** Every input parsed (or why it cannot be), and the parsed ones with their positions: what a lookup asks for. */
+export function parseEach(inputs: readonly string[]): {
+  parsed: (SerialRange | string)[];
+  valid: { p: SerialRange; index: number }[];
+} {
   const parsed = inputs.map((input) => tryParseSerials(input));
   const valid = parsed.flatMap((p, index) => (typeof p === "string" ? [] : [{ p, index }]));
+  return { parsed, valid };
+}
+
+/** Resolves every input independently (for batch status, where one bad entry fails only itself). */
+export async function resolveEach(db: Db, inputs: readonly string[]): Promise<Resolution[]> {
+  const { parsed, valid } = parseEach(inputs);
   const found = await lookup(
     db,
     valid.map((v) => v.p),

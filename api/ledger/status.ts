@@ -9,12 +9,13 @@ import {
   hitFromRow,
   type IssuanceHit,
   issuanceHitsSql,
+  parseEach,
   placeEach,
   type ResolvedRange,
   resolutionError,
 } from "./resolve.js";
 import { coversExactly, partsWithin, type Segment, TERMINAL_STATES } from "./segments.js";
-import { formatSerials, quantityOf, type SerialRange, tryParseSerials } from "./serials.js";
+import { formatSerials, quantityOf, type SerialRange } from "./serials.js";
 import { segmentFromRow } from "./store.js";
 
 export interface StatusPart {
@@ -117,8 +118,7 @@ export function statusSql(ranges: readonly SerialRange[]): SQL {
  * A malformed or unknown entry fails only itself.
  */
 export async function statusOfMany(db: Db, log: Logger, inputs: readonly string[]): Promise<StatusResult[]> {
-  const parsed = inputs.map((input) => tryParseSerials(input));
-  const valid = parsed.flatMap((p, index) => (typeof p === "string" ? [] : [{ p, index }]));
+  const { parsed, valid } = parseEach(inputs);
   const hits: IssuanceHit[][] = inputs.map(() => []);
   const segs: Segment[][] = inputs.map(() => []);
   const uses: UseRow[][] = inputs.map(() => []);
