@@ -44,17 +44,15 @@ const PUBLIC_READ =
  * only chunked bodies are counted as they stream.
  */
 function limitBody(maxSize: number): MiddlewareHandler {
-  const streamed = bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new PayloadTooLarge(`The request body exceeds ${maxSize} bytes`);
-    },
-  });
+  const tooLarge = () => {
+    throw new PayloadTooLarge(`The request body exceeds ${maxSize} bytes`);
+  };
+  const streamed = bodyLimit({ maxSize, onError: tooLarge });
   return async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD" || c.req.method === "OPTIONS") return next();
     const length = c.req.header("content-length");
     if (length === undefined || c.req.header("transfer-encoding") !== undefined) return streamed(c, next);
-    if (Number(length) > maxSize) throw new PayloadTooLarge(`The request body exceeds ${maxSize} bytes`);
+    if (Number(length) > maxSize) tooLarge();
     return next();
   };
 }
