@@ -1,9 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { sql } from "drizzle-orm";
 import pg from "pg";
 import { type Database, openDatabase } from "../db/client.js";
-import { rows } from "../db/values.js";
 import { httpClient, load, percentile, round } from "./bench/load.js";
 import {
   benchKeys,

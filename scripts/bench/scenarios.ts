@@ -1,14 +1,13 @@
 import { sql } from "drizzle-orm";
-import { hashKey } from "../../api/accounts/keys.js";
+import { authenticate } from "../../api/accounts/organizations.js";
 import { claimInsert } from "../../api/ledger/claims.js";
 import { type JournalEntry, journalInserts, prepareJournal } from "../../api/ledger/journal.js";
-import { issuanceHitsSql } from "../../api/ledger/resolve.js";
+import { resolveAll } from "../../api/ledger/resolve.js";
 import { unitEntry } from "../../api/ledger/selection.js";
 import { statusSql } from "../../api/ledger/status.js";
-import { insertSegments, useRangesInsert } from "../../api/ledger/store.js";
+import { loadSegments, lockIssuances, replaceSegments, useRangesInsert } from "../../api/ledger/store.js";
 import type { Db } from "../../db/client.js";
-import { overlapsRange } from "../../db/range-lookup.js";
-import { arrayParam, preparedRows, rows, writeTogether } from "../../db/values.js";
+import { preparedRows, rows, writeTogether } from "../../db/values.js";
 import { type LoadResult, percentile, round } from "./load.js";
 import { BENCH_ORG, UNITS_PER_ISSUANCE } from "./prepare.js";
 
@@ -63,42 +62,28 @@ export async function claimTargets(db: Db, count: number): Promise<number[]> {
 }
 
 /**
- * The database work of one claim of units start…start+9, raw: the statements the service sends
- * for it (key lookup, placement, lock, segments read and rewritten, journal head, one write of the
- * use, journal entry and claim), without HTTP, validation or the domain's planning.
+ * The database work of one claim of units start…start+9, raw: the service's own statements for it
+ * (key lookup, placement, lock, segments read and rewritten, journal head, one write of the use,
+ * journal entry and claim), called directly, without HTTP, validation or the domain's planning.
  */
 export async function rawClaim(db: Db, key: string, start: number, n: number): Promise<void> {
-  await preparedRows(
-    db,
-    sql`SELECT k.id FROM api_keys k JOIN organizations o ON o.id = k.organization_id
-        WHERE k.key_hash = ${hashKey(key)} AND k.revoked_at IS NULL`,
-  );
+  await authenticate(db, key);
   const range = rangeOf([start, start + CLAIM_UNITS - 1]);
   await db.transaction(async (tx) => {
-    const [hit] = await preparedRows(tx, sql`SELECT h.id::text AS id FROM (${issuanceHitsSql([range])}) h`);
-    const id = BigInt(String(hit?.id));
-    await preparedRows(
-      tx,
-      sql`SELECT id FROM issuances WHERE id = ANY(${arrayParam([id], "int8")}) ORDER BY id FOR NO KEY UPDATE`,
-    );
-    const [seg] = await preparedRows(
-      tx,
-      sql`SELECT s.id::text AS id, (upper(s.serials) - 1)::text AS hi, s.authorized FROM segments s
-          WHERE ${overlapsRange("segments", "s", sql`${id}::int8`, sql`${range.start}::int8`, sql`${range.end}::int8`)}`,
-    );
-    await preparedRows(tx, sql`DELETE FROM segments WHERE id = ANY(${arrayParam([BigInt(String(seg?.id))], "int8")})`);
-    const common = {
-      holder: BENCH_ORG,
-      reportId: null,
-      tokenId: null,
-      authorized: seg?.authorized === true,
-      correspondingAdjustment: false,
-    };
+    const [placed] = await resolveAll(tx, [serial(start, start + CLAIM_UNITS - 1)]);
+    const id = placed?.issuanceId as bigint;
+    await lockIssuances(tx, [id]);
+    const old = await loadSegments(tx, id, [range]);
     const claimId = `clm_raw_${n}_${start}`;
-    await insertSegments(tx, id, [
-      { ...common, start: range.start, end: range.end, state: "claimed", claimId },
-      { ...common, start: range.end + 1n, end: BigInt(String(seg?.hi)), state: "held", claimId: null },
-    ]);
+    const next = old.flatMap((s) =>
+      s.start === range.start
+        ? [
+            { ...s, end: range.end, state: "claimed" as const, claimId },
+            { ...s, start: range.end + 1n },
+          ]
+        : [s],
+    );
+    await replaceSegments(tx, id, old, next);
     const groups = [
       { issuanceId: id, registry: "JP", project: "MN900", vintage: 2020, hostCountry: "MN", ranges: [range] },
     ];
