@@ -107,10 +107,6 @@ export async function preparedRows(db: object, query: SQL): Promise<Row[]> {
  */
 export async function writeTogether(db: object, statements: readonly SQL[]): Promise<void> {
   if (statements.length === 0) return;
-  if (statements.length === 1) {
-    await preparedRows(db, statements[0] as SQL);
-    return;
-  }
   const parts = statements.map((s, i) => sql`${sql.raw(`w${i}`)} AS (${s})`);
   await preparedRows(db, sql`WITH ${sql.join(parts, sql`, `)} SELECT 1`);
 }

@@ -92,9 +92,7 @@ async function seqsAndHeads(
         FROM unnest(${arrayParam(chains, "text")}) AS c(chain)`,
   );
   const seqs = result.flatMap((r) => (r.seq === null ? [] : [big(r.seq)])).sort((a, b) => (a < b ? -1 : 1));
-  const heads = new Map(
-    result.flatMap((r) => (r.hash === null || r.hash === undefined ? [] : [[str(r.chain), str(r.hash)] as const])),
-  );
+  const heads = new Map(result.flatMap((r) => (r.hash === null ? [] : [[str(r.chain), str(r.hash)] as const])));
   return { seqs, heads };
 }
 
