@@ -10,6 +10,7 @@ const Env = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(4096).default(64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ADMIN_API_KEY: z.string().min(32, "must be at least 32 characters").max(200).optional(),
   MAX_BODY_BYTES: z.coerce
@@ -83,5 +84,9 @@ export function publicBaseUrl(config: Config): string {
 export function databaseOptions(config: Config) {
   return config.DATABASE_URL
     ? ({ kind: "postgres", url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE } as const)
-    : ({ kind: "pglite", dataDir: `${config.DATA_DIR}/pglite` } as const);
+    : ({
+        kind: "pglite",
+        dataDir: `${config.DATA_DIR}/pglite`,
+        sharedBuffersMb: config.PGLITE_SHARED_BUFFERS_MB,
+      } as const);
 }

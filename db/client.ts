@@ -23,7 +23,7 @@ export interface Database {
 export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
 export type DatabaseOptions =
-  | { kind: "pglite"; dataDir?: string | undefined }
+  | { kind: "pglite"; dataDir?: string | undefined; sharedBuffersMb?: number | undefined }
   | { kind: "postgres"; url: string; poolSize?: number | undefined };
 
 /** Opens the database and brings its schema up to date. `dataDir` undefined = in memory. */
@@ -33,6 +33,10 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     const client = await PGlite.create({
       ...(options.dataDir ? { dataDir: options.dataDir } : {}),
       extensions: { btree_gist },
+      // PGlite's allocator zero-fills the whole buffer pool at start, so its size is resident memory at once.
+      ...(options.sharedBuffersMb
+        ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${options.sharedBuffersMb}MB`] }
+        : {}),
     });
     const db = drizzlePglite(client, { schema });
     try {

@@ -2,8 +2,10 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { sql } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 import { authenticate, createKey, createOrganization } from "../../api/accounts/organizations.js";
+import { databaseOptions, loadConfig } from "../../api/config.js";
 import { auditLedger } from "../../api/ledger/audit.js";
 import { createClaim } from "../../api/ledger/claims.js";
 import { createIssuance } from "../../api/ledger/issuances.js";
@@ -70,6 +72,21 @@ describe.runIf(dbKind === "pglite")("the embedded database keeps its data across
       expect(await auditLedger(second.db)).toEqual([]);
     } finally {
       await second.close();
+    }
+  });
+
+  it("opens with the buffer pool PGLITE_SHARED_BUFFERS_MB asks for (64 MB when unset)", async () => {
+    for (const [env, expected] of [
+      [{}, "64MB"],
+      [{ PGLITE_SHARED_BUFFERS_MB: "16" }, "16MB"],
+    ] as const) {
+      const database = await openDatabase(databaseOptions(loadConfig({ DATA_DIR: join(dir, "buffers"), ...env })));
+      try {
+        const shown = (await database.db.execute(sql`SHOW shared_buffers`)) as { rows: { shared_buffers: string }[] };
+        expect(shown.rows[0]?.shared_buffers).toBe(expected);
+      } finally {
+        await database.close();
+      }
     }
   });
 });
