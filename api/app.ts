@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
         path: c.req.path,
         status: c.res.status,
         ms: Math.round((performance.now() - started) * 10) / 10,
-        org: c.var.auth?.organization.id,
+        org: c.get("auth")?.organization.id,
       },
       "request",
     );
@@ -99,9 +99,10 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     await next();
   });
   app.use("/v1/issuances/import", limitBody(deps.config.maxImportBytes));
+  const limitOtherBodies = limitBody(deps.config.maxBodyBytes);
   app.use("*", async (c, next) => {
     if (c.req.path === "/v1/issuances/import") return next();
-    return limitBody(deps.config.maxBodyBytes)(c, next);
+    return limitOtherBodies(c, next);
   });
   app.use("/v1/*", idempotency());
   const publicCors = cors({ origin: "*", allowMethods: ["GET", "POST"], allowHeaders: ["content-type"], maxAge: 600 });

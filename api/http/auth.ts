@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import { type Authenticated, authenticate } from "../accounts/organizations.js";
 import type { Actor } from "../ledger/deps.js";
 import { Forbidden, Unauthenticated } from "../ledger/errors.js";
@@ -9,11 +9,11 @@ const BEARER = /^Bearer ([\x21-\x7e]{1,200})$/;
 
 /** The caller behind `Authorization: Bearer …`, looked up once per request. */
 export async function caller(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promise<Authenticated> {
-  const known = c.var.auth;
+  const known = c.get("auth");
   if (known) return known;
   const header = c.req.header("authorization");
   if (!header) throw new Unauthenticated("An API key is required: Authorization: Bearer <key>");
-  const { limits } = c.var.deps;
+  const { limits } = c.get("deps");
   const address = clientAddress(c, limits.trustProxy);
   // Guessing keys is throttled per address: failures spend tokens, a success costs nothing.
   const wait = limits.authFailures.wait(address);
@@ -21,7 +21,7 @@ export async function caller(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promi
   try {
     const m = BEARER.exec(header);
     if (!m?.[1]) throw new Unauthenticated("The Authorization header must be: Bearer <key>");
-    const auth = await authenticate(c.var.deps.db, m[1]);
+    const auth = await authenticate(c.get("deps").db, m[1]);
     c.set("auth", auth);
     return auth;
   } catch (error) {
@@ -50,8 +50,8 @@ export function requireRole(...roles: Actor["role"][]): MiddlewareHandler<AppEnv
   };
 }
 
-export function actor(c: { var: AppEnv["Variables"] }): Actor {
-  const auth = c.var.auth;
+export function actor(c: Pick<Context<AppEnv>, "get">): Actor {
+  const auth = c.get("auth");
   if (!auth) throw new Unauthenticated("An API key is required");
   return actorOf(auth);
 }

@@ -39,7 +39,7 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       return next();
     }
     const hash = await requestHash(c.req.method, c.req.path, await c.req.text());
-    const deps = c.var.deps;
+    const deps = c.get("deps");
     const at = deps.clock().toISOString();
     let replay: Record<string, unknown> | undefined;
     try {

@@ -100,10 +100,10 @@ export function respond(c: Context, p: Problem, headers: Record<string, string> 
 
 export function onError(error: Error, c: Context<AppEnv>): Response {
   const p = toProblem(error);
-  const log = c.var.deps?.log;
+  const log = c.get("deps")?.log;
   if (p.status >= 500) {
     const kind = error instanceof LedgerInvariantViolation ? "ledger invariant violated" : "request failed";
-    log?.error({ err: error, requestId: c.var.requestId, pg: pgError(error)?.code, status: p.status }, kind);
+    log?.error({ err: error, requestId: c.get("requestId"), pg: pgError(error)?.code, status: p.status }, kind);
   }
   const retryAfter =
     error instanceof RateLimited ? String(error.retryAfterSeconds) : p.status === 503 ? "5" : undefined;

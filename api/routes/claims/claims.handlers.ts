@@ -6,14 +6,14 @@ import * as claims from "../../ledger/claims.js";
 import type * as routes from "./claims.routes.js";
 
 export const createClaim: RouteHandler<typeof routes.createClaim, AppEnv> = async (c) => {
-  return c.json(await claims.createClaim(c.var.deps, actor(c), c.req.valid("json")), 201);
+  return c.json(await claims.createClaim(c.get("deps"), actor(c), c.req.valid("json")), 201);
 };
 
 export const getClaim: RouteHandler<typeof routes.getClaim, AppEnv> = async (c) => {
-  return c.json(await certifiedClaim(c.var.deps, c.req.valid("param").id), 200);
+  return c.json(await certifiedClaim(c.get("deps"), c.req.valid("param").id), 200);
 };
 
 export const listClaims: RouteHandler<typeof routes.listClaims, AppEnv> = async (c) => {
   const { limit, cursor, ...filter } = c.req.valid("query");
-  return c.json(await claims.listClaims(c.var.deps.db, filter, { limit, cursor }), 200);
+  return c.json(await claims.listClaims(c.get("deps").db, filter, { limit, cursor }), 200);
 };

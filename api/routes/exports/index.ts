@@ -15,11 +15,11 @@ export function exportRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.claimsCsv, async (c) => {
     const q = c.req.valid("query");
     const name = `claims${q.hostCountry ? `-${q.hostCountry}` : ""}${q.year ? `-${q.year}` : ""}.csv`;
-    return sendCsv(c, name, await claimsCsv(c.var.deps.db, q));
+    return sendCsv(c, name, await claimsCsv(c.get("deps").db, q));
   });
   app.openapi(routes.governmentUsesCsv, async (c) => {
     const q = c.req.valid("query");
     const name = `government-uses${q.party ? `-${q.party}` : ""}${q.year ? `-${q.year}` : ""}.csv`;
-    return sendCsv(c, name, await governmentUsesCsv(c.var.deps.db, q));
+    return sendCsv(c, name, await governmentUsesCsv(c.get("deps").db, q));
   });
 }

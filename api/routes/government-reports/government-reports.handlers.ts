@@ -5,5 +5,5 @@ import * as reports from "../../ledger/reports.js";
 import type * as routes from "./government-reports.routes.js";
 
 export const createReport: RouteHandler<typeof routes.createReport, AppEnv> = async (c) => {
-  return c.json(await reports.createGovernmentReport(c.var.deps, actor(c), c.req.valid("json")), 201);
+  return c.json(await reports.createGovernmentReport(c.get("deps"), actor(c), c.req.valid("json")), 201);
 };

@@ -5,5 +5,5 @@ import * as holdings from "../../ledger/holdings.js";
 import type * as routes from "./holdings.routes.js";
 
 export const listHoldings: RouteHandler<typeof routes.listHoldings, AppEnv> = async (c) => {
-  return c.json(await holdings.listHoldings(c.var.deps.db, actor(c).id, c.req.valid("query")), 200);
+  return c.json(await holdings.listHoldings(c.get("deps").db, actor(c).id, c.req.valid("query")), 200);
 };

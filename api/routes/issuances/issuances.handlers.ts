@@ -9,7 +9,7 @@ import type * as routes from "./issuances.routes.js";
 import { IssuanceBody } from "./issuances.routes.js";
 
 export const createIssuance: RouteHandler<typeof routes.createIssuance, AppEnv> = async (c) => {
-  return c.json(await issuances.createIssuance(c.var.deps, actor(c), c.req.valid("json")), 201);
+  return c.json(await issuances.createIssuance(c.get("deps"), actor(c), c.req.valid("json")), 201);
 };
 
 /** CSV rows go through the same schema as JSON ones, each error named by its line. */
@@ -49,12 +49,12 @@ export const importIssuances: RouteHandler<typeof routes.importIssuances, AppEnv
     const valid = body.issuances as issuances.IssuanceParams[];
     list = valid.map((params, i) => ({ row: i + 1, params }));
   }
-  const imported = await issuances.importIssuances(c.var.deps, actor(c), list);
+  const imported = await issuances.importIssuances(c.get("deps"), actor(c), list);
   return c.json({ imported: imported.length, issuances: imported }, 201);
 };
 
 export const getIssuance: RouteHandler<typeof routes.getIssuance, AppEnv> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const page = { limit, cursor: cursor === undefined ? undefined : BigInt(cursor) };
-  return c.json(await issuances.getIssuance(c.var.deps.db, c.req.valid("param").id, page), 200);
+  return c.json(await issuances.getIssuance(c.get("deps").db, c.req.valid("param").id, page), 200);
 };

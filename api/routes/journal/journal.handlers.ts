@@ -5,5 +5,8 @@ import type * as routes from "./journal.routes.js";
 
 export const listRoots: RouteHandler<typeof routes.listRoots, AppEnv> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
-  return c.json(await list(c.var.deps.db, { limit, cursor: cursor === undefined ? undefined : BigInt(cursor) }), 200);
+  return c.json(
+    await list(c.get("deps").db, { limit, cursor: cursor === undefined ? undefined : BigInt(cursor) }),
+    200,
+  );
 };

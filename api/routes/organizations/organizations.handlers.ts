@@ -6,7 +6,7 @@ import { Forbidden } from "../../ledger/errors.js";
 import type * as routes from "./organizations.routes.js";
 
 export const createOrganization: RouteHandler<typeof routes.createOrganization, AppEnv> = async (c) => {
-  const org = await accounts.createOrganization(c.var.deps, actor(c), c.req.valid("json"));
+  const org = await accounts.createOrganization(c.get("deps"), actor(c), c.req.valid("json"));
   return c.json(org, 201);
 };
 
@@ -15,18 +15,18 @@ export const getOrganization: RouteHandler<typeof routes.getOrganization, AppEnv
   const who = actor(c);
   if (who.role !== "admin" && who.id !== id)
     throw new Forbidden("Only an admin or the organization itself may read it");
-  return c.json(await accounts.getOrganization(c.var.deps.db, id), 200);
+  return c.json(await accounts.getOrganization(c.get("deps").db, id), 200);
 };
 
 export const createKey: RouteHandler<typeof routes.createKey, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const { label } = c.req.valid("json");
-  const key = await accounts.createKey(c.var.deps, actor(c), id, label ?? null);
+  const key = await accounts.createKey(c.get("deps"), actor(c), id, label ?? null);
   return c.json(key, 201);
 };
 
 export const revokeKey: RouteHandler<typeof routes.revokeKey, AppEnv> = async (c) => {
-  await accounts.revokeKey(c.var.deps, actor(c), c.req.valid("param").id);
+  await accounts.revokeKey(c.get("deps"), actor(c), c.req.valid("param").id);
   return c.body(null, 204);
 };
 

@@ -53,7 +53,7 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
   );
 
   app.get("/", async (c) => {
-    const { db } = c.var.deps;
+    const { db } = c.get("deps");
     const claims = await listClaims(db, {}, { limit: 10 });
     return c.html(<HomePage claims={claims.data} projects={await listProjects(db, 100, undefined)} />);
   });
@@ -63,7 +63,7 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
     if (/^clm_[0-9a-z]{1,40}$/.test(q)) return c.redirect(`/claims/${q}`);
     if (/^[A-Z]{2}[0-9]{3}$/.test(q)) return c.redirect(`/projects/${q}`);
     if (q.startsWith("JCM-")) return c.redirect(`/serials/${encodeURIComponent(q)}`);
-    const { db } = c.var.deps;
+    const { db } = c.get("deps");
     const claims = await listClaims(db, {}, { limit: 10 });
     const error = q
       ? `"${q.slice(0, 80)}" is not a serial range (JCM-…), a claim id (clm_…) or a project reference.`
@@ -76,7 +76,7 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.get("/serials/:serials", (c) =>
     page(c, async () => {
-      const { db, log } = c.var.deps;
+      const { db, log } = c.get("deps");
       const serials = c.req.param("serials");
       const status = await statusOf(db, log, serials);
       const history = await provenanceOf(db, serials, { limit: 200 });
@@ -86,8 +86,8 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.get("/claims/:id", (c) =>
     page(c, async () => {
-      const { db, log, mirror } = c.var.deps;
-      const claim = await certifiedClaim(c.var.deps, c.req.param("id"));
+      const { db, log, mirror } = c.get("deps");
+      const claim = await certifiedClaim(c.get("deps"), c.req.param("id"));
       const units = (await statusOfMany(db, log, claim.serials)).flatMap((u) => ("parts" in u ? [u] : []));
       const refs = [...new Set(claim.serials.map((s) => parseSerials(s).project))];
       const projects = (await Promise.all(refs.map((r) => findProject(db, r)))).filter(
@@ -101,7 +101,7 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
 
   app.get("/projects/:ref", (c) =>
     page(c, async () => {
-      const { db } = c.var.deps;
+      const { db } = c.get("deps");
       const ref = c.req.param("ref");
       const project = await getProject(db, ref);
       return c.html(<ProjectPage project={project} totals={await projectTotals(db, ref)} />);

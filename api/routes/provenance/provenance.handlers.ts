@@ -6,5 +6,5 @@ import type * as routes from "./provenance.routes.js";
 export const getProvenance: RouteHandler<typeof routes.getProvenance, AppEnv> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const page = { limit, cursor: cursor === undefined ? undefined : BigInt(cursor) };
-  return c.json(await provenance.provenanceOf(c.var.deps.db, c.req.valid("param").serials, page), 200);
+  return c.json(await provenance.provenanceOf(c.get("deps").db, c.req.valid("param").serials, page), 200);
 };

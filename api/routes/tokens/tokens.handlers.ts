@@ -1,4 +1,5 @@
 import type { RouteHandler } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { Address } from "viem";
 import { getOrganization } from "../../accounts/organizations.js";
 import { actor } from "../../http/auth.js";
@@ -8,47 +9,47 @@ import { tokenMetadata } from "../../ledger/token-metadata.js";
 import * as tokens from "../../ledger/tokens.js";
 import type * as routes from "./tokens.routes.js";
 
-function mirrorOf(c: { var: AppEnv["Variables"] }) {
-  const mirror = c.var.deps.mirror;
+function mirrorOf(c: Pick<Context<AppEnv>, "get">) {
+  const mirror = c.get("deps").mirror;
   if (!mirror) throw new tokens.MirrorDisabled();
   return mirror;
 }
 
 export const createTokenization: RouteHandler<typeof routes.createTokenization, AppEnv> = async (c) => {
   mirrorOf(c);
-  return c.json(await tokens.requestTokenization(c.var.deps, actor(c), c.req.valid("json")), 202);
+  return c.json(await tokens.requestTokenization(c.get("deps"), actor(c), c.req.valid("json")), 202);
 };
 
 export const getTokenization: RouteHandler<typeof routes.getTokenization, AppEnv> = async (c) => {
   mirrorOf(c);
-  return c.json(await tokens.getOwnOperation(c.var.deps.db, actor(c), c.req.valid("param").id, "mint"), 200);
+  return c.json(await tokens.getOwnOperation(c.get("deps").db, actor(c), c.req.valid("param").id, "mint"), 200);
 };
 
 export const createDetokenization: RouteHandler<typeof routes.createDetokenization, AppEnv> = async (c) => {
   const mirror = mirrorOf(c);
   const body = c.req.valid("json");
   const who = actor(c);
-  const org = await getOrganization(c.var.deps.db, who.id);
+  const org = await getOrganization(c.get("deps").db, who.id);
   const tokenId = parseIssuanceId(body.issuanceId);
   if (org.walletAddress && tokenId !== undefined) {
     await mirror.checkBurnable(org.walletAddress as Address, tokenId, BigInt(body.quantity));
   }
-  return c.json(await tokens.requestDetokenization(c.var.deps, who, body), 202);
+  return c.json(await tokens.requestDetokenization(c.get("deps"), who, body), 202);
 };
 
 export const getDetokenization: RouteHandler<typeof routes.getDetokenization, AppEnv> = async (c) => {
   mirrorOf(c);
-  return c.json(await tokens.getOwnOperation(c.var.deps.db, actor(c), c.req.valid("param").id, "burn"), 200);
+  return c.json(await tokens.getOwnOperation(c.get("deps").db, actor(c), c.req.valid("param").id, "burn"), 200);
 };
 
 export const getChain: RouteHandler<typeof routes.getChain, AppEnv> = async (c) => {
   // Loaded on first use: a server without the mirror never carries the EVM libraries in memory.
   const { chainStatus } = await import("../../chain/mirror.js");
-  return c.json(await chainStatus(c.var.deps.db, c.var.deps.mirror), 200);
+  return c.json(await chainStatus(c.get("deps").db, c.get("deps").mirror), 200);
 };
 
 export const getToken: RouteHandler<typeof routes.getToken, AppEnv> = async (c) => {
   mirrorOf(c);
-  const { db, config } = c.var.deps;
+  const { db, config } = c.get("deps");
   return c.json(await tokenMetadata(db, c.req.valid("param").id, config.publicBaseUrl), 200);
 };
