@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 
-describe.runIf(databaseAvailable())("rate limits, CORS and secrets", () => {
+describe.runIf(databaseAvailable())("rate limits, CORS, security headers and secrets", () => {
   let t: TestContext;
   beforeAll(async () => {
     t = await testContext({ publicPerMinute: 5, authFailuresPerMinute: 3 });
@@ -66,5 +66,26 @@ describe.runIf(databaseAvailable())("rate limits, CORS and secrets", () => {
     expect(t.log.lines.length).toBeGreaterThan(0);
     for (const secret of [company.key, t.admin.key, "jcmk_not-a-real-key-but-secret"])
       expect(logged).not.toContain(secret);
+  });
+
+  it("sends security headers with every HTML page, found or not", async () => {
+    for (const [path, status] of [
+      ["/", 200],
+      ["/projects/ZZ999", 404],
+      ["/serials/not-a-serial", 400],
+    ] as const) {
+      const page = await t.app.request(path, from("10.0.0.8"));
+      expect(page.status, path).toBe(status);
+      expect(page.headers.get("content-type"), path).toContain("text/html");
+      const csp = page.headers.get("content-security-policy") ?? "";
+      expect(csp, path).toContain("default-src 'self'");
+      expect(csp, path).toContain("frame-ancestors 'none'");
+      expect(csp, path).not.toContain("script-src *");
+      expect(page.headers.get("x-content-type-options"), path).toBe("nosniff");
+      expect(page.headers.get("x-frame-options"), path).toBe("SAMEORIGIN");
+      expect(page.headers.get("referrer-policy"), path).toBe("no-referrer");
+      expect(page.headers.get("strict-transport-security"), path).toContain("max-age=");
+      expect(page.headers.get("access-control-allow-origin"), path).toBeNull();
+    }
   });
 });
