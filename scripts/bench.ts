@@ -37,7 +37,7 @@ const seconds = quick ? 3 : 10;
 const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
 const largest = sizes.at(-1) as number;
 const importCount = quick ? 10_000 : 100_000;
-const warmupMs = quick ? 1_000 : 2_000;
+const warmupMs = quick ? 500 : 2_000;
 // A PostgreSQL on the same host is reached over its Unix socket when there is one, as a deployment
 // beside its database would be: it spares every round trip the loopback TCP stack.
 const PG_SOCKET_DIR = "/var/run/postgresql";
