@@ -1,4 +1,5 @@
 import { type SQL, sql } from "drizzle-orm";
+import { arrayParam } from "./values.js";
 
 /** Tables of int8range `serials` whose rows never overlap within one key: rows of an issuance, issuances of a registry. */
 const KEYS = { segments: "issuance_id", use_ranges: "issuance_id", issuances: "registry" } as const;
@@ -16,4 +17,18 @@ export function overlapsRange(table: keyof typeof KEYS, alias: string, key: SQL,
   return sql`${a}.${k} = ${key} AND lower(${a}.serials) <= ${end} AND upper(${a}.serials) > ${start}
     AND lower(${a}.serials) >= coalesce((SELECT lower(z.serials) FROM ${t} z
       WHERE z.${k} = ${key} AND lower(z.serials) <= ${start} ORDER BY lower(z.serials) DESC LIMIT 1), ${start})`;
+}
+
+/** Ranges asked about, as the table `r(registry, s, e, ord)` with `ord` counting from 1 in list order. */
+export function requestedRanges(list: readonly { registry: string; start: bigint; end: bigint }[]): SQL {
+  return sql`unnest(${arrayParam(
+    list.map((l) => l.registry),
+    "text",
+  )}, ${arrayParam(
+    list.map((l) => l.start),
+    "int8",
+  )}, ${arrayParam(
+    list.map((l) => l.end),
+    "int8",
+  )}) WITH ORDINALITY AS r(registry, s, e, ord)`;
 }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { overlapsRange } from "../../db/range-lookup.js";
+import { overlapsRange, requestedRanges } from "../../db/range-lookup.js";
 import { arrayParam, big, date, day, type Row, rows, str } from "../../db/values.js";
 import type { Actor, Deps } from "./deps.js";
 import { type Conflict, type ErrorDetail, InvalidRequest, NotFound, SerialsConflict } from "./errors.js";
@@ -154,16 +154,7 @@ async function existingOverlaps(db: Db, proposed: readonly IssuanceParams[]): Pr
     db,
     sql`SELECT r.ord::int AS ord, i.id::text AS id, i.project_ref, i.vintage,
                lower(i.serials)::text AS lo, (upper(i.serials) - 1)::text AS hi
-        FROM unnest(${arrayParam(
-          proposed.map((p) => p.registry),
-          "text",
-        )}, ${arrayParam(
-          proposed.map((p) => p.serialStart),
-          "int8",
-        )}, ${arrayParam(
-          proposed.map((p) => p.serialEnd),
-          "int8",
-        )}) WITH ORDINALITY AS r(registry, s, e, ord)
+        FROM ${requestedRanges(proposed.map((p) => ({ registry: p.registry, start: p.serialStart, end: p.serialEnd })))}
         JOIN LATERAL (
           SELECT * FROM issuances i WHERE ${overlapsRange("issuances", "i", sql`r.registry`, sql`r.s`, sql`r.e`)}
         ) i ON true

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { arrayParam, big, preparedRows, type Row, str } from "../../db/values.js";
+import { requestedRanges } from "../../db/range-lookup.js";
+import { big, preparedRows, type Row, str } from "../../db/values.js";
 import { InvalidRequest, InvalidSerials, type LedgerError, SerialsNotFound } from "./errors.js";
 import { normalize, overlaps, type Range } from "./ranges.js";
 import { formatSerials, type SerialRange, tryParseSerials } from "./serials.js";
@@ -53,16 +54,7 @@ function place(r: SerialRange, hits: IssuanceHit[]): IssuanceHit | string {
 export function issuanceHitsSql(parsed: readonly SerialRange[]): SQL {
   return sql`SELECT r.ord::int AS ord, r.s, r.e, i.id, i.project_ref, i.vintage,
                     lower(i.serials) AS lo, upper(i.serials) - 1 AS hi, p.host_country
-             FROM unnest(${arrayParam(
-               parsed.map((p) => p.registry),
-               "text",
-             )}, ${arrayParam(
-               parsed.map((p) => p.start),
-               "int8",
-             )}, ${arrayParam(
-               parsed.map((p) => p.end),
-               "int8",
-             )}) WITH ORDINALITY AS r(registry, s, e, ord)
+             FROM ${requestedRanges(parsed)}
              JOIN LATERAL (
                SELECT * FROM issuances i
                WHERE i.registry = r.registry AND lower(i.serials) <= r.e
