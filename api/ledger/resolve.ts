@@ -75,15 +75,20 @@ export function hitFromRow(row: Row): IssuanceHit {
   };
 }
 
-async function lookup(db: Db, parsed: SerialRange[]): Promise<IssuanceHit[][]> {
-  const hits: IssuanceHit[][] = parsed.map(() => []);
-  if (parsed.length === 0) return hits;
+/** The issuances each valid input hits, by input position (`count` inputs in all). */
+async function lookup(
+  db: Db,
+  valid: readonly { p: SerialRange; index: number }[],
+  count: number,
+): Promise<IssuanceHit[][]> {
+  const hits: IssuanceHit[][] = Array.from({ length: count }, () => []);
+  if (valid.length === 0) return hits;
   const found = await preparedRows(
     db,
     sql`SELECT h.ord, h.id::text AS iss, h.project_ref, h.vintage, h.lo::text AS iss_lo, h.hi::text AS iss_hi, h.host_country
-        FROM (${issuanceHitsSql(parsed)}) h ORDER BY h.ord, h.lo`,
+        FROM (${issuanceHitsSql(valid.map((v) => v.p))}) h ORDER BY h.ord, h.lo`,
   );
-  for (const row of found) hits[Number(row.ord) - 1]?.push(hitFromRow(row));
+  for (const row of found) hits[valid[Number(row.ord) - 1]?.index as number]?.push(hitFromRow(row));
   return hits;
 }
 
@@ -119,15 +124,7 @@ export function parseEach(inputs: readonly string[]): {
 /** Resolves every input independently (for batch status, where one bad entry fails only itself). */
 export async function resolveEach(db: Db, inputs: readonly string[]): Promise<Resolution[]> {
   const { parsed, valid } = parseEach(inputs);
-  const found = await lookup(
-    db,
-    valid.map((v) => v.p),
-  );
-  const hits: IssuanceHit[][] = parsed.map(() => []);
-  valid.forEach(({ index }, k) => {
-    hits[index] = found[k] ?? [];
-  });
-  return placeEach(parsed, hits);
+  return placeEach(parsed, await lookup(db, valid, inputs.length));
 }
 
 /**
