@@ -79,6 +79,13 @@ async function postgresReachable(): Promise<boolean> {
   }
 }
 
+/** The URL of database `name` on the benchmark's PostgreSQL, and the server settings that use it. */
+function postgresDatabase(name: string): { url: string; env: Record<string, string> } {
+  const url = new URL(PG_URL);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), env: { DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: "40" } };
+}
+
 async function openBenchDatabase(
   kind: "pglite" | "postgres",
   size: number,
@@ -93,12 +100,8 @@ async function openBenchDatabase(
   const exists = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
   if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
-  return {
-    database: await openDatabase({ kind: "postgres", url: url.toString(), poolSize: 40 }),
-    env: { DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: "40" },
-  };
+  const { url, env } = postgresDatabase(name);
+  return { database: await openDatabase({ kind: "postgres", url, poolSize: 40 }), env };
 }
 
 /**
@@ -120,10 +123,8 @@ async function throwawayCopy(
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name}`);
   await admin.query(`CREATE DATABASE ${name} TEMPLATE jcm_bench_${size}`);
-  const url = new URL(PG_URL);
-  url.pathname = `/${name}`;
   return {
-    env: { DATABASE_URL: url.toString(), DATABASE_POOL_SIZE: "40" },
+    env: postgresDatabase(name).env,
     drop: async () => {
       await admin.query(`DROP DATABASE ${name}`);
       await admin.end();
@@ -139,9 +140,11 @@ const peakRss = (pid: number | undefined) => {
 /** Seconds for one `POST /v1/issuances/import` of `importCount` issuances, on a throwaway copy of the ledger. */
 async function timeImport(kind: "pglite" | "postgres", size: number, registryKey: string): Promise<number> {
   const copy = await throwawayCopy(kind, size);
-  const server = await startQuietServer({ ...copy.env, JOURNAL_SEAL_MS: "3600000" });
-  const http = httpClient(server.url, 1);
+  let server: Running | undefined;
+  let http: ReturnType<typeof httpClient> | undefined;
   try {
+    server = await startQuietServer({ ...copy.env, JOURNAL_SEAL_MS: "3600000" });
+    http = httpClient(server.url, 1);
     // A registry of its own, and a base from the clock so that ledgers kept by earlier versions of
     // this benchmark, which imported into the ledger itself, take the rows as well.
     const base = (Date.now() % 1_000_000_000) * 1_000_000;
@@ -165,9 +168,11 @@ async function timeImport(kind: "pglite" | "postgres", size: number, registryKey
     console.log(`  import answered ${imported.status}: ${imported.body.slice(0, 300)}`);
     return -1;
   } finally {
-    await http.close();
-    server.child.kill("SIGTERM");
-    await server.exited;
+    await http?.close();
+    if (server) {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
     await copy.drop();
   }
 }
