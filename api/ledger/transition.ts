@@ -1,7 +1,7 @@
 import type { Db } from "../../db/client.js";
 import { type Conflict, SerialsConflict } from "./errors.js";
 import type { IssuanceTargets } from "./resolve.js";
-import { type Change, planChange, type RefusedPart } from "./segments.js";
+import { type Decision, planChange, type RefusedPart, type UnitAttrs } from "./segments.js";
 import { formatSerials } from "./serials.js";
 import { loadSegments, replaceSegments } from "./store.js";
 
@@ -55,7 +55,7 @@ export function refusal(conflicts: Conflict[]): SerialsConflict {
 export async function transitionLocked(
   db: Db,
   groups: readonly IssuanceTargets[],
-  change: (attrs: Parameters<Change>[0], issuance: IssuanceTargets) => ReturnType<Change>,
+  change: (attrs: UnitAttrs, issuance: IssuanceTargets) => Decision,
 ): Promise<void> {
   const plans = [];
   const conflicts: Conflict[] = [];
