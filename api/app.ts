@@ -2,11 +2,11 @@ import { randomUUID } from "node:crypto";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
-import { cors } from "hono/cors";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { idempotency } from "./http/idempotency.js";
 import { notFound, onError } from "./http/problem.js";
-import { clientAddress, RateLimited } from "./http/rate-limit.js";
+import { publicReads } from "./http/public-reads.js";
+import { refuseUnstorableText } from "./http/text.js";
 import { validationHook } from "./http/validation.js";
 import { InvalidRequest, PayloadTooLarge } from "./ledger/errors.js";
 import { DocsPage, type OpenApiDocument } from "./pages/docs.js";
@@ -33,10 +33,6 @@ export const API_INFO = {
 };
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
-
-/** Public reads: open to every origin and limited per address. Writes need a key and get no CORS. */
-const PUBLIC_READ =
-  /^\/(openapi\.json|v1\/(status(\/.*)?|provenance\/.+|claims(\/[^/]+)?|projects(\/[^/]+)?|issuances\/[^/]+|journal\/roots|chain|tokens\/[^/]+|exports\/[^/]+))$/;
 
 /**
  * Refuses bodies over `maxSize`. A declared Content-Length is checked from the header (Node's parser
@@ -77,6 +73,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     c.set("deps", deps);
     c.set("auth", undefined);
+    c.set("storedAnswer", undefined);
     c.set("requestId", requestId);
     const started = performance.now();
     presetHeader(c, "x-request-id", requestId);
@@ -104,18 +101,9 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     if (c.req.path === "/v1/issuances/import") return next();
     return limitOtherBodies(c, next);
   });
+  app.use("*", refuseUnstorableText());
+  app.use("*", publicReads(presetHeader));
   app.use("/v1/*", idempotency());
-  const publicCors = cors({ origin: "*", allowMethods: ["GET", "POST"], allowHeaders: ["content-type"], maxAge: 600 });
-  app.use("*", async (c, next) => {
-    if (!PUBLIC_READ.test(c.req.path)) return next();
-    if (c.req.method === "OPTIONS") return publicCors(c, next);
-    presetHeader(c, "access-control-allow-origin", "*");
-    if (!c.req.header("authorization")) {
-      const wait = deps.limits.publicReads.take(clientAddress(c, deps.limits.trustProxy));
-      if (wait > 0) throw new RateLimited("Too many requests from this address", wait);
-    }
-    await next();
-  });
 
   organizationRoutes(app);
   projectRoutes(app);

@@ -1,4 +1,5 @@
 import type { Logger } from "./ledger/deps.js";
+import { loggableError } from "./log-error.js";
 
 /**
  * Runs `task` every `ms` without overlap (the first run after `firstMs`); a failing run is logged
@@ -17,12 +18,7 @@ export function every(
   const loop = () => {
     running = task()
       .then(() => undefined)
-      .catch((error: unknown) =>
-        log.warn(
-          { task: name, error: error instanceof Error ? error.message : String(error) },
-          "background task failed",
-        ),
-      )
+      .catch((error: unknown) => log.warn({ task: name, error: loggableError(error) }, "background task failed"))
       .finally(() => {
         if (!stopped) timer = setTimeout(loop, ms);
       });

@@ -23,6 +23,7 @@ const Env = z.object({
     .int()
     .min(1024)
     .default(64 * 1024 * 1024),
+  STATUS_BATCH_MAX_PARTS: z.coerce.number().int().min(100).max(1_000_000).default(50_000),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   PUBLIC_BASE_URL: z.url().optional(),
   RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(600),

@@ -31,6 +31,7 @@ export async function openRuntime(
     config: {
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxImportBytes: config.MAX_IMPORT_BYTES,
+      statusBatchMaxParts: config.STATUS_BATCH_MAX_PARTS,
       publicBaseUrl: publicBaseUrl(config),
     },
   };

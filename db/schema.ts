@@ -34,9 +34,17 @@ export const organizations = pgTable(
     role: text("role").notNull(),
     country: text("country"),
     walletAddress: text("wallet_address"),
+    /** The registry codes a registry organization operates (Japan's registry also hosts Mongolia's). */
+    registries: text("registries").array().notNull().default(sql`'{}'::text[]`),
     createdAt: ts("created_at"),
   },
-  (t) => [check("organizations_role", sql`${t.role} in ('admin', 'registry', 'government', 'company')`)],
+  (t) => [
+    check("organizations_role", sql`${t.role} in ('admin', 'registry', 'government', 'company')`),
+    check(
+      "organizations_registries",
+      sql`(${t.role} = 'registry' OR cardinality(${t.registries}) = 0) AND array_to_string(${t.registries}, ',') ~ '^([A-Z]{2}(,[A-Z]{2})*)?$'`,
+    ),
+  ],
 );
 
 export const apiKeys = pgTable(
@@ -208,15 +216,20 @@ export const journal = pgTable(
   (t) => [index("journal_chain").on(t.chain, t.seq), uniqueIndex("journal_hash").on(t.hash)],
 );
 
-export const journalRanges = pgTable("journal_ranges", {
-  seq: bigint("seq", { mode: "bigint" })
-    .notNull()
-    .references(() => journal.seq),
-  issuanceId: bigint("issuance_id", { mode: "bigint" })
-    .notNull()
-    .references(() => issuances.id),
-  serials: int8range("serials").notNull(),
-});
+export const journalRanges = pgTable(
+  "journal_ranges",
+  {
+    seq: bigint("seq", { mode: "bigint" })
+      .notNull()
+      .references(() => journal.seq),
+    issuanceId: bigint("issuance_id", { mode: "bigint" })
+      .notNull()
+      .references(() => issuances.id),
+    serials: int8range("serials").notNull(),
+  },
+  // A page of a range's history walks its issuance's entries in order and stops when the page is full.
+  (t) => [index("journal_ranges_issuance_seq").on(t.issuanceId, t.seq)],
+);
 
 export const idempotencyKeys = pgTable(
   "idempotency_keys",
@@ -229,6 +242,8 @@ export const idempotencyKeys = pgTable(
     status: integer("status").notNull(),
     contentType: text("content_type").notNull(),
     body: text("body").notNull(),
+    /** The API key a stored key creation made: its replay is refused once that key is revoked. */
+    createdKeyId: text("created_key_id").references(() => apiKeys.id),
     createdAt: ts("created_at"),
   },
   (t) => [primaryKey({ columns: [t.apiKeyId, t.key] })],

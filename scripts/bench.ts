@@ -1,10 +1,14 @@
-import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { cpSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import pg from "pg";
+import { STATUS_LIMITS } from "../api/ledger/status.js";
 import { type Database, openDatabase } from "../db/client.js";
-import { httpClient, load, percentile, round } from "./bench/load.js";
+import { hostileStatus } from "./bench/hostile.js";
+import { httpClient, load, peakRss, percentile, round } from "./bench/load.js";
 import {
   benchKeys,
+  IMPORT_REGISTRY,
   prepare,
   prepared,
   SEGMENTS_PER_ISSUANCE,
@@ -132,11 +136,6 @@ async function throwawayCopy(
   };
 }
 
-const peakRss = (pid: number | undefined) => {
-  const status = readFileSync(`/proc/${pid}/status`, "utf8");
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
-};
-
 /** Seconds for one `POST /v1/issuances/import` of `importCount` issuances, on a throwaway copy of the ledger. */
 async function timeImport(kind: "pglite" | "postgres", size: number, registryKey: string): Promise<number> {
   const copy = await throwawayCopy(kind, size);
@@ -150,7 +149,7 @@ async function timeImport(kind: "pglite" | "postgres", size: number, registryKey
     const base = (Date.now() % 1_000_000_000) * 1_000_000;
     const rowsToImport = Array.from({ length: importCount }, (_, i) => ({
       projectRef: "MN900",
-      registry: "QZ",
+      registry: IMPORT_REGISTRY,
       vintage: 2021,
       monitoringPeriod: { start: "2021-01-01", end: "2021-12-31" },
       serialStart: base + i * 10 + 1,
@@ -186,8 +185,63 @@ const claimBody = (serials: string, purpose: string) =>
     period: { start: "2025-01-01", end: "2025-12-31" },
   });
 
+/** An empty ledger for a scenario that builds its own data, removed afterwards. */
+async function emptyLedger(
+  kind: "pglite" | "postgres",
+  name: string,
+): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  if (kind === "pglite") {
+    const dir = `.bench-cache/${name}`;
+    rmSync(dir, { recursive: true, force: true });
+    return { env: { DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const database = `jcm_bench_${name}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${database}`);
+  await admin.query(`CREATE DATABASE ${database}`);
+  return {
+    env: postgresDatabase(database).env,
+    drop: async () => {
+      await admin.query(`DROP DATABASE ${database} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}
+
+/** `hostile_status`: the batch that once froze the server, with `/health` asked all along (p50/p99 columns: its p50 and max). */
+async function measureHostile(kind: "pglite" | "postgres"): Promise<void> {
+  const ledger = await emptyLedger(kind, "hostile");
+  const adminKey = `jcmk_bench_${randomBytes(24).toString("hex")}`;
+  let server: Running | undefined;
+  try {
+    server = await startQuietServer({ ...ledger.env, ADMIN_API_KEY: adminKey, JOURNAL_SEAL_MS: "3600000" });
+    const f = await hostileStatus(server, adminKey);
+    add({
+      name: "hostile_status",
+      db: kind,
+      value: f.answerMs,
+      unit: "ms answer",
+      p50_ms: f.healthP50Ms,
+      p99_ms: f.healthMaxMs,
+      answer_status: f.status,
+      answer_bytes: f.answerBytes,
+      parts: f.parts,
+      health_requests: f.healthRequests,
+      rss_growth_mb: f.rssGrowthMb,
+    });
+  } finally {
+    if (server) {
+      server.child.kill("SIGTERM");
+      await server.exited;
+    }
+    await ledger.drop();
+  }
+}
+
 async function runKind(kind: "pglite" | "postgres"): Promise<void> {
   console.log(`\n${kind}`);
+  await measureHostile(kind);
   const scaleP50: Record<number, number> = {};
   for (const size of sizes) {
     const { database, env } = await openBenchDatabase(kind, size);
@@ -213,6 +267,7 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
           (await rawStatus(
             database.db,
             Array.from({ length: 1000 }, () => randomRange(issuances, rand)),
+            STATUS_LIMITS.partsPerRangeInBatch,
           )) > 0,
         { warmupMs },
       );
@@ -220,7 +275,7 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
       const single = await load(
         32,
         seconds * 1000,
-        async () => (await rawStatus(database.db, [randomRange(issuances, rand)])) > 0,
+        async () => (await rawStatus(database.db, [randomRange(issuances, rand)], STATUS_LIMITS.partsPerPage)) > 0,
         { warmupMs },
       );
       baselines.status_single = summary(single).rate;

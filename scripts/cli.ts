@@ -140,7 +140,7 @@ async function main(argv: string[]): Promise<number> {
       const actorId = admin ? str(admin.id) : (await createAdminKey(deps)).organizationId;
       const imported = await importIssuances(
         deps,
-        { id: actorId, role: "admin", country: null },
+        { id: actorId, role: "admin", country: null, registries: [] },
         csvImportRows(readFileSync(file, "utf8")),
       );
       console.log(JSON.stringify({ imported: imported.length, issuances: imported.map((i) => i.serials) }));

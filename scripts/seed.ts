@@ -26,7 +26,7 @@ function readCsv(name: string): Record<string, string>[] {
   return data.map((r) => Object.fromEntries((header?.fields ?? []).map((h, i) => [h, r.fields[i] ?? ""])));
 }
 
-const actorOf = (o: Organization): Actor => ({ id: o.id, role: o.role, country: o.country });
+const actorOf = (o: Organization): Actor => ({ id: o.id, role: o.role, country: o.country, registries: o.registries });
 
 export interface SeedResult {
   alreadySeeded: boolean;

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { date, preparedRows, type Row, rows, str, strOrNull } from "../../db/values.js";
+import { arrayParam, date, preparedRows, type Row, rows, str, strOrNull } from "../../db/values.js";
 import { type Actor, type Deps, newId } from "../ledger/deps.js";
-import { Forbidden, NotFound, Unauthenticated } from "../ledger/errors.js";
+import { Forbidden, InvalidRequest, NotFound, StateConflict, Unauthenticated } from "../ledger/errors.js";
 import { appendJournal } from "../ledger/journal.js";
 import { transact } from "../ledger/transact.js";
 import { generateKey, hashKey } from "./keys.js";
@@ -15,6 +15,8 @@ export interface Organization {
   role: Role;
   country: string | null;
   walletAddress: string | null;
+  /** The registry codes a registry organization operates; empty for every other role. */
+  registries: string[];
   createdAt: string;
 }
 
@@ -23,6 +25,13 @@ export interface OrganizationParams {
   role: Role;
   country?: string | null | undefined;
   walletAddress?: string | null | undefined;
+  registries?: string[] | undefined;
+}
+
+/** PGlite hands a text[] back as an array, node-postgres too; anything else is a bug. */
+function textArray(value: unknown): string[] {
+  if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
+  throw new TypeError(`expected a text array, got ${typeof value}`);
 }
 
 function orgFromRow(r: Row): Organization {
@@ -32,8 +41,28 @@ function orgFromRow(r: Row): Organization {
     role: str(r.role) as Role,
     country: strOrNull(r.country),
     walletAddress: strOrNull(r.wallet_address),
+    registries: textArray(r.registries),
     createdAt: date(r.created_at).toISOString(),
   };
+}
+
+/** A registry operates the registries it is given, by default its own country's; no other role operates any. */
+function registriesOf(p: OrganizationParams): string[] {
+  if (p.role !== "registry") {
+    if (p.registries !== undefined) {
+      throw new InvalidRequest([
+        { path: "registries", message: "only an organization of role registry operates registries" },
+      ]);
+    }
+    return [];
+  }
+  const list = p.registries ?? (p.country ? [p.country] : undefined);
+  if (!list) {
+    throw new InvalidRequest([
+      { path: "registries", message: "required for a registry without a country: the registry codes it operates" },
+    ]);
+  }
+  return [...new Set(list)];
 }
 
 export async function createOrganization(
@@ -41,13 +70,15 @@ export async function createOrganization(
   actor: Actor | null,
   p: OrganizationParams,
 ): Promise<Organization> {
+  const registries = registriesOf(p);
   const at = deps.clock();
   const id = newId(deps, "org");
   return transact(deps.db, async (tx) => {
     const [row] = await rows(
       tx,
-      sql`INSERT INTO organizations (id, name, role, country, wallet_address, created_at)
-          VALUES (${id}, ${p.name}, ${p.role}, ${p.country ?? null}, ${p.walletAddress ?? null}, ${at.toISOString()})
+      sql`INSERT INTO organizations (id, name, role, country, wallet_address, registries, created_at)
+          VALUES (${id}, ${p.name}, ${p.role}, ${p.country ?? null}, ${p.walletAddress ?? null},
+                  ${arrayParam(registries, "text")}, ${at.toISOString()})
           RETURNING *`,
     );
     const org = orgFromRow(row ?? {});
@@ -58,11 +89,58 @@ export async function createOrganization(
         actor: actor?.id ?? null,
         at,
         serials: [],
-        details: { id, name: org.name, role: org.role, country: org.country, walletAddress: org.walletAddress },
+        details: {
+          id,
+          name: org.name,
+          role: org.role,
+          country: org.country,
+          walletAddress: org.walletAddress,
+          ...(org.role === "registry" ? { registries: org.registries } : {}),
+        },
         ranges: [],
       },
     ]);
     return org;
+  });
+}
+
+export interface OrganizationChanges {
+  registries?: string[] | undefined;
+}
+
+/** Changes what an admin may change of an organization: for now, the registries a registry operates. */
+export async function updateOrganization(
+  deps: Deps,
+  actor: Actor,
+  id: string,
+  changes: OrganizationChanges,
+): Promise<Organization> {
+  const at = deps.clock();
+  return transact(deps.db, async (tx) => {
+    // The row lock also serialises this organization's journal chain.
+    const [row] = await rows(tx, sql`SELECT * FROM organizations WHERE id = ${id} FOR UPDATE`);
+    if (!row) throw new NotFound("organization_not_found", `No organization ${id.slice(0, 64)}`);
+    const before = orgFromRow(row);
+    if (changes.registries !== undefined && before.role !== "registry") {
+      throw new StateConflict("not_a_registry", `${id} has role ${before.role}; only a registry operates registries`);
+    }
+    const registries = changes.registries === undefined ? before.registries : [...new Set(changes.registries)];
+    const [updated] = await rows(
+      tx,
+      sql`UPDATE organizations SET registries = ${arrayParam(registries, "text")} WHERE id = ${id} RETURNING *`,
+    );
+    await appendJournal(tx, [
+      {
+        chain: `org:${id}`,
+        kind: "organization.updated",
+        actor: actor.id,
+        at,
+        serials: [],
+        details: { id, registries: { from: before.registries, to: registries } },
+        ranges: [],
+      },
+    ]);
+    return orgFromRow(updated ?? {});
   });
 }
 
@@ -78,6 +156,10 @@ export interface KeyInfo {
   organizationId: string;
   createdAt: string;
 }
+
+/** What a replay of a key creation says instead of the secret (the migration that scrubbed stored secrets says the same). */
+export const SECRET_NOT_REPLAYED =
+  "The secret of this key was shown once, in the first answer to this request; it is stored nowhere and cannot be shown again.";
 
 /** Issues a key; the secret is returned here and never again. */
 export async function createKey(

@@ -4,7 +4,8 @@ import type { Db } from "../../db/client.js";
 import { big, date, rows, str, strOrNull } from "../../db/values.js";
 import { every } from "../background.js";
 import type { Deps } from "../ledger/deps.js";
-import { rootMessage, StateConflict } from "../ledger/errors.js";
+import { StateConflict } from "../ledger/errors.js";
+import { loggableError } from "../log-error.js";
 import { anchorPendingRoots } from "./anchor.js";
 import { connectMirror, type MirrorChain } from "./client.js";
 import { ChainListener } from "./listener.js";
@@ -81,7 +82,7 @@ export class ChainMirror {
     try {
       return await run();
     } catch (error) {
-      this.deps.log.warn({ step, error: rootMessage(error) }, "chain mirror step failed");
+      this.deps.log.warn({ step, error: loggableError(error) }, "chain mirror step failed");
       return undefined;
     }
   }

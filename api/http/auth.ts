@@ -36,6 +36,7 @@ export function actorOf(auth: Authenticated): Actor {
     name: auth.organization.name,
     role: auth.organization.role,
     country: auth.organization.country,
+    registries: auth.organization.registries,
   };
 }
 

@@ -8,6 +8,8 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** Largest body of `POST /v1/issuances/import`. */
   maxImportBytes: number;
+  /** Most parts one answer of `POST /v1/status` may describe. */
+  statusBatchMaxParts: number;
   /** Where this service is reached from outside; token metadata links to it. */
   publicBaseUrl: string;
 }
@@ -23,5 +25,7 @@ export interface AppEnv {
     deps: AppDeps;
     auth: Authenticated | undefined;
     requestId: string;
+    /** What an idempotent replay answers instead of the response, where the response holds a secret. */
+    storedAnswer: { body: string; createdKeyId: string } | undefined;
   };
 }

@@ -4,7 +4,7 @@ import type { MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { rows, str } from "../../db/values.js";
 import { canonicalJson } from "../ledger/canonical-json.js";
-import { InvalidRequest, Unprocessable } from "../ledger/errors.js";
+import { InvalidRequest, StateConflict, Unprocessable } from "../ledger/errors.js";
 import { caller } from "./auth.js";
 import type { AppEnv } from "./env.js";
 
@@ -20,10 +20,16 @@ async function requestHash(method: string, path: string, body: string): Promise<
   return createHash("sha256").update(`${method} ${path}\n${normal}`).digest("hex");
 }
 
+/** Undoes what a refused request wrote, keeping the transaction that stores its answer. */
+class Refused extends Error {}
+
 /**
  * `Idempotency-Key` on POST, scoped per API key. The key is claimed, the operation runs and its
  * answer is stored in one transaction, so a replay either finds the stored answer or waits for
  * the first attempt to finish; there is never a second execution of a committed operation.
+ * The operation runs in a savepoint: a refusal (4xx) rolls back whatever it wrote or whatever
+ * statement of it failed, and its answer is still stored; a failure (5xx) stores nothing.
+ * A route whose answer holds a secret stores another answer instead (`storedAnswer`).
  */
 export function idempotency(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -52,19 +58,29 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
         if (claimed.length === 0) {
           [replay] = await rows(
             tx,
-            sql`SELECT request_hash, status, content_type, body FROM idempotency_keys
-                WHERE api_key_id = ${apiKeyId} AND key = ${key}`,
+            sql`SELECT i.request_hash, i.status, i.content_type, i.body, k.revoked_at AS created_key_revoked_at
+                FROM idempotency_keys i LEFT JOIN api_keys k ON k.id = i.created_key_id
+                WHERE i.api_key_id = ${apiKeyId} AND i.key = ${key}`,
           );
           return;
         }
-        c.set("deps", { ...deps, db: tx });
-        await next();
-        c.set("deps", deps);
+        try {
+          await tx.transaction(async (savepoint) => {
+            c.set("deps", { ...deps, db: savepoint });
+            await next();
+            if (c.res.status >= 400) throw new Refused();
+          });
+        } catch (error) {
+          if (!(error instanceof Refused)) throw error;
+        } finally {
+          c.set("deps", deps);
+        }
         if (c.res.status >= 500) throw new RollBack();
-        const body = await c.res.clone().text();
+        const stored = c.get("storedAnswer");
         await tx.execute(sql`
           UPDATE idempotency_keys SET status = ${c.res.status}, content_type = ${c.res.headers.get("content-type") ?? ""},
-                 body = ${body} WHERE api_key_id = ${apiKeyId} AND key = ${key}`);
+                 body = ${stored?.body ?? (await c.res.clone().text())}, created_key_id = ${stored?.createdKeyId ?? null}
+          WHERE api_key_id = ${apiKeyId} AND key = ${key}`);
       });
     } catch (error) {
       c.set("deps", deps);
@@ -76,6 +92,12 @@ export function idempotency(): MiddlewareHandler<AppEnv> {
       throw new Unprocessable(
         "idempotency_key_reused",
         "This Idempotency-Key was already used with a different request; use a new key",
+      );
+    }
+    if (replay.created_key_revoked_at !== null && replay.created_key_revoked_at !== undefined) {
+      throw new StateConflict(
+        "key_revoked",
+        "The API key this request created has been revoked since; ask for a new key with a new Idempotency-Key",
       );
     }
     const status = Number(replay.status) as ContentfulStatusCode;

@@ -4,6 +4,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { LedgerError, LedgerInvariantViolation } from "../ledger/errors.js";
 import { pgError } from "../ledger/pg-errors.js";
 import { RETRYABLE_CODES } from "../ledger/transact.js";
+import { loggableError } from "../log-error.js";
 import type { AppEnv } from "./env.js";
 import { RateLimited } from "./rate-limit.js";
 
@@ -103,7 +104,7 @@ export function onError(error: Error, c: Context<AppEnv>): Response {
   const log = c.get("deps")?.log;
   if (p.status >= 500) {
     const kind = error instanceof LedgerInvariantViolation ? "ledger invariant violated" : "request failed";
-    log?.error({ err: error, requestId: c.get("requestId"), pg: pgError(error)?.code, status: p.status }, kind);
+    log?.error({ error: loggableError(error), requestId: c.get("requestId"), status: p.status }, kind);
   }
   const retryAfter =
     error instanceof RateLimited ? String(error.retryAfterSeconds) : p.status === 503 ? "5" : undefined;

@@ -7,7 +7,11 @@ export const Country = z
   .regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 code in capitals, e.g. JP")
   .openapi({ example: "JP" });
 
-export const IsoDate = z.iso.date("must be a date YYYY-MM-DD").openapi({ example: "2025-01-01" });
+/** PostgreSQL has no year 0, and a date of the year 0000 is no date of a JCM credit. */
+export const IsoDate = z.iso
+  .date("must be a date YYYY-MM-DD")
+  .refine((d) => !d.startsWith("0000"), "must be a date of the years 0001 to 9999")
+  .openapi({ example: "2025-01-01" });
 
 export const SerialString = z
   .string()
@@ -25,9 +29,8 @@ export const Allocate = z
   .strict()
   .openapi("Allocate", { description: "The caller's lowest-numbered held units of that issuance" });
 
-/** PostgreSQL text cannot hold NUL; refuse it here with a clear message rather than fail in the database. */
-const noNul = (s: string) => !s.includes("\u0000");
-export const Text = (max: number) => z.string().trim().min(1).max(max).refine(noNul, "must not contain NUL characters");
+/** Free text. Text the database cannot store is refused for every field at once, in `http/text.ts`. */
+export const Text = (max: number) => z.string().trim().min(1).max(max);
 
 export const Limit = z.coerce.number().int().min(1).max(500).default(50).openapi({ example: 50 });
 export const Cursor = z.string().min(1).max(200).optional();

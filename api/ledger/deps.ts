@@ -22,6 +22,8 @@ export interface Actor {
   name?: string;
   role: "admin" | "registry" | "government" | "company";
   country: string | null;
+  /** The registry codes a registry organization operates; empty for every other role. */
+  registries: readonly string[];
 }
 
 const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";

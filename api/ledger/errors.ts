@@ -78,7 +78,16 @@ export class Unauthenticated extends LedgerError {
 
 export class Forbidden extends LedgerError {
   readonly status = 403;
-  readonly code = "forbidden";
+  constructor(
+    message: string,
+    readonly code: string = "forbidden",
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+  override extensions() {
+    return this.extra;
+  }
 }
 
 export class NotFound extends LedgerError {

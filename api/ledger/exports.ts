@@ -45,11 +45,18 @@ export const GOVERNMENT_USES_CSV_HEADER = [
   "vintage",
 ] as const;
 
+/**
+ * Text a spreadsheet may run as a formula: it starts with = + - @, a tab or carriage return, their
+ * fullwidth forms (which Japanese spreadsheets read as the ASCII ones), or an invisible character
+ * (zero-width, bidi control, byte-order mark) that hides one of those behind it.
+ */
+const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
+
 /** RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would run as a formula. */
 export function csvCell(value: string | number | boolean | null): string {
   if (value === null) return "";
   let text = String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (typeof value === "string" && FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

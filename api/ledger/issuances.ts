@@ -7,10 +7,11 @@ import { type Conflict, type ErrorDetail, InvalidRequest, NotFound, SerialsConfl
 import { appendJournal } from "./journal.js";
 import { isConstraintViolation } from "./pg-errors.js";
 import { intersect, type Range } from "./ranges.js";
+import { operates, requireOperated } from "./registry-scope.js";
 import { issuanceRef } from "./resolve.js";
 import { freshSegment, type Segment, UNIT_STATES, type UnitState } from "./segments.js";
 import { formatSerials, quantityOf } from "./serials.js";
-import { insertSegments, SEGMENT_COLUMNS, segmentFromRow } from "./store.js";
+import { insertSegments, lockRegistries, SEGMENT_COLUMNS, segmentFromRow } from "./store.js";
 import { transact } from "./transact.js";
 
 export interface IssuanceParams {
@@ -95,13 +96,22 @@ export function segmentView(ident: { registry: string; project: string; vintage:
   };
 }
 
-export async function listIssuancesOfProject(db: Db, ref: string): Promise<IssuanceView[]> {
+/** A page of a project's issuances, oldest first, and the cursor to the next page. */
+export async function listIssuancesOfProject(
+  db: Db,
+  ref: string,
+  page: { limit: number; cursor: bigint | undefined },
+): Promise<{ issuances: IssuanceView[]; nextCursor: string | null }> {
   const found = await rows(
     db,
     sql`SELECT ${ISSUANCE_COLUMNS} FROM issuances i JOIN projects p ON p.ref = i.project_ref
-        WHERE i.project_ref = ${ref} ORDER BY i.id`,
+        WHERE i.project_ref = ${ref} AND i.id > ${page.cursor ?? 0n} ORDER BY i.id LIMIT ${page.limit + 1}`,
   );
-  return found.map(issuanceFromRow);
+  const issuances = found.slice(0, page.limit).map(issuanceFromRow);
+  return {
+    issuances,
+    nextCursor: found.length > page.limit ? String(parseIssuanceId(issuances.at(-1)?.id ?? "")) : null,
+  };
 }
 
 export async function getIssuance(
@@ -293,18 +303,22 @@ async function insertIssuances(
 }
 
 export async function createIssuance(deps: Deps, actor: Actor, p: IssuanceParams): Promise<IssuanceView> {
+  requireOperated(actor, [p.registry]);
   const faults = rowFaults(p);
   if (faults.length > 0) throw new InvalidRequest(faults.map((message) => ({ path: "body", message })));
   if ((await missingProjects(deps.db, [p.projectRef])).size > 0) {
     throw new NotFound("project_not_found", `No project with reference ${p.projectRef}`);
   }
-  const before = await existingOverlaps(deps.db, [p]);
-  if (before.length > 0) throw doubleIssuance(p, before);
   try {
-    const [view] = await transact(deps.db, (tx) => insertIssuances(tx, actor, deps.clock(), [p]));
+    const [view] = await transact(deps.db, async (tx) => {
+      await lockRegistries(tx, [p.registry]);
+      const overlaps = await existingOverlaps(tx, [p]);
+      if (overlaps.length > 0) throw doubleIssuance(p, overlaps);
+      return insertIssuances(tx, actor, deps.clock(), [p]);
+    });
     return view as IssuanceView;
   } catch (error) {
-    // A concurrent issuance won the race: the exclusion constraint refused this one.
+    // The exclusion constraint is the last word, should a writer ever bypass the registry lock.
     if (isConstraintViolation(error, "issuances_no_overlap"))
       throw doubleIssuance(p, await existingOverlaps(deps.db, [p]));
     throw error;
@@ -325,8 +339,21 @@ function where(r: ImportRow): Pick<ErrorDetail, "path"> & { row: number; line?: 
     : { path: `line ${r.line}`, row: r.row, line: r.line };
 }
 
+function badRows(errors: ErrorDetail[]): InvalidRequest {
+  return new InvalidRequest(errors.sort((a, b) => Number(a.row ?? 0) - Number(b.row ?? 0)));
+}
+
 /** All or nothing: every faulty row is reported, and none is written unless all are sound. */
 export async function importIssuances(deps: Deps, actor: Actor, list: readonly ImportRow[]): Promise<IssuanceView[]> {
+  requireOperated(
+    actor,
+    list.map((r) => r.params.registry),
+    list.flatMap((r) =>
+      operates(actor, r.params.registry)
+        ? []
+        : [{ ...where(r), message: `registry ${r.params.registry} is not operated by the caller` }],
+    ),
+  );
   const errors: ErrorDetail[] = [];
   const missing = await missingProjects(
     deps.db,
@@ -355,16 +382,24 @@ export async function importIssuances(deps: Deps, actor: Actor, list: readonly I
     if (!reach || reach.params.registry !== r.params.registry || r.params.serialEnd > reach.params.serialEnd) reach = r;
   }
   const params = list.map((r) => r.params);
-  for (const o of await existingOverlaps(deps.db, params)) {
-    const r = list[o.index] as ImportRow;
-    const c = overlapConflict(r.params, o);
-    errors.push({ ...where(r), message: `overlaps issuance ${c.issuanceId}: ${c.serials} already issued` });
-  }
-  if (errors.length > 0) {
-    throw new InvalidRequest(errors.sort((a, b) => Number(a.row ?? 0) - Number(b.row ?? 0)));
-  }
+  const overlapping = async (db: Db) =>
+    (await existingOverlaps(db, params)).map((o) => {
+      const r = list[o.index] as ImportRow;
+      const c = overlapConflict(r.params, o);
+      return { ...where(r), message: `overlaps issuance ${c.issuanceId}: ${c.serials} already issued` };
+    });
+  // A refused import names every bad row; a sound one is checked for overlaps under the registry locks.
+  if (errors.length > 0) throw badRows([...errors, ...(await overlapping(deps.db))]);
   try {
-    const imported = await transact(deps.db, (tx) => insertIssuances(tx, actor, deps.clock(), params));
+    const imported = await transact(deps.db, async (tx) => {
+      await lockRegistries(
+        tx,
+        params.map((p) => p.registry),
+      );
+      const overlaps = await overlapping(tx);
+      if (overlaps.length > 0) throw badRows(overlaps);
+      return insertIssuances(tx, actor, deps.clock(), params);
+    });
     if (imported.length >= REFRESH_STATISTICS_AFTER) await refreshStatistics(deps.db);
     return imported;
   } catch (error) {

@@ -4,6 +4,7 @@ import { arrayParam, rows, str } from "../../db/values.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { NotFound, Unprocessable } from "./errors.js";
 import { appendJournal } from "./journal.js";
+import { requireOperated } from "./registry-scope.js";
 import { formatTargets, type IssuanceTargets } from "./resolve.js";
 import type { Change } from "./segments.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
@@ -49,6 +50,10 @@ async function move(deps: Deps, actor: Actor, spec: MovementSpec): Promise<Movem
   const id = newId(deps, spec.idPrefix);
   return transact(deps.db, async (tx) => {
     const groups: IssuanceTargets[] = await lockSelection(tx, spec.selection, spec.allocateFrom);
+    requireOperated(
+      actor,
+      groups.map((g) => g.registry),
+    );
     await transitionLocked(tx, groups, spec.change);
     const quantity = quantityOfGroups(groups);
     const details = {

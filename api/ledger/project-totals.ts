@@ -1,15 +1,19 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { big, rows } from "../../db/values.js";
+import { arrayParam, big, rows } from "../../db/values.js";
+import { parseIssuanceId } from "./issuances.js";
 import { UNIT_STATES, type UnitState } from "./segments.js";
 
-/** Units per state for every issuance of a project: what the project page charts. */
-export async function projectTotals(db: Db, ref: string): Promise<Map<string, Record<UnitState, number>>> {
+/** Units per state of the issuances a project page shows: what it charts. */
+export async function issuanceTotals(
+  db: Db,
+  issuanceIds: readonly string[],
+): Promise<Map<string, Record<UnitState, number>>> {
+  const ids = issuanceIds.flatMap((id) => parseIssuanceId(id) ?? []);
   const found = await rows(
     db,
     sql`SELECT s.issuance_id::text AS iss, s.state, sum(upper(s.serials) - lower(s.serials))::text AS q
-        FROM segments s JOIN issuances i ON i.id = s.issuance_id
-        WHERE i.project_ref = ${ref} GROUP BY s.issuance_id, s.state`,
+        FROM segments s WHERE s.issuance_id = ANY(${arrayParam(ids, "int8")}) GROUP BY s.issuance_id, s.state`,
   );
   const totals = new Map<string, Record<UnitState, number>>();
   for (const r of found) {

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { date, day, rows, str, strOrNull } from "../../db/values.js";
 import type { Actor, Deps } from "./deps.js";
-import { NotFound, StateConflict } from "./errors.js";
+import { InvalidRequest, NotFound, StateConflict } from "./errors.js";
 import { type IssuanceView, listIssuancesOfProject } from "./issuances.js";
 import { appendJournal } from "./journal.js";
 import { isConstraintViolation } from "./pg-errors.js";
@@ -29,6 +29,8 @@ export interface Project {
 
 export interface ProjectWithIssuances extends Project {
   issuances: IssuanceView[];
+  /** Where the project's issuances continue (`?cursor=`), or null. */
+  issuancesNextCursor: string | null;
 }
 
 function projectFromRow(r: Record<string, unknown>): Project {
@@ -43,7 +45,15 @@ function projectFromRow(r: Record<string, unknown>): Project {
   };
 }
 
+/** A JCM reference starts with its host country's code: TH001 is hosted by Thailand. */
+function hostFault(p: ProjectParams): string | undefined {
+  const prefix = p.ref.slice(0, 2);
+  return prefix === p.hostCountry ? undefined : `must be ${prefix}, the country of the reference ${p.ref}`;
+}
+
 export async function createProject(deps: Deps, actor: Actor, p: ProjectParams): Promise<Project> {
+  const fault = hostFault(p);
+  if (fault) throw new InvalidRequest([{ path: "hostCountry", message: fault }]);
   const at = deps.clock();
   try {
     return await transact(deps.db, async (tx) => {
@@ -81,10 +91,15 @@ export async function findProject(db: Db, ref: string): Promise<Project | undefi
   return row ? projectFromRow(row) : undefined;
 }
 
-export async function getProject(db: Db, ref: string): Promise<ProjectWithIssuances> {
+export async function getProject(
+  db: Db,
+  ref: string,
+  page: { limit: number; cursor: bigint | undefined },
+): Promise<ProjectWithIssuances> {
   const project = await findProject(db, ref);
   if (!project) throw new NotFound("project_not_found", `No project with reference ${ref}`);
-  return { ...project, issuances: await listIssuancesOfProject(db, ref) };
+  const { issuances, nextCursor } = await listIssuancesOfProject(db, ref, page);
+  return { ...project, issuances, issuancesNextCursor: nextCursor };
 }
 
 export async function listProjects(db: Db, limit: number, cursor: string | undefined): Promise<Project[]> {

@@ -17,7 +17,18 @@ export interface ProvenanceEvent {
   prevHash: string;
 }
 
-/** Every journal entry that touched any unit of the range, oldest first. */
+/** The bounds of a page of history; see the README's security notes. */
+export const PROVENANCE_LIMITS = {
+  /** Events in one page (and the most `?limit=` may ask). */
+  eventsPerPage: 500,
+  /** Serial ranges named by the events of one page, all together: a page ends early rather than exceed it. */
+  serialsPerPage: 10_000,
+} as const;
+
+/**
+ * Every journal entry that touched any unit of the range, oldest first, a page at a time: at most
+ * `limit` events, fewer where their serials would exceed `serialsPerPage` (never fewer than one).
+ */
 export async function provenanceOf(
   db: Db,
   input: string,
@@ -29,19 +40,24 @@ export async function provenanceOf(
   const found = await rows(
     db,
     sql`SELECT ${JOURNAL_COLUMNS} FROM journal j
-        WHERE j.seq IN (SELECT jr.seq FROM journal_ranges jr
+        WHERE j.seq IN (SELECT DISTINCT jr.seq FROM journal_ranges jr
                         WHERE jr.issuance_id = ${range.issuanceId}
-                          AND jr.serials && int8range(${range.start}, ${range.end}, '[]'))
-          AND j.seq > ${page.cursor ?? 0n}
-        ORDER BY j.seq LIMIT ${page.limit + 1}`,
+                          AND jr.serials && int8range(${range.start}, ${range.end}, '[]')
+                          AND jr.seq > ${page.cursor ?? 0n}
+                        ORDER BY jr.seq LIMIT ${page.limit + 1})
+        ORDER BY j.seq`,
   );
-  const events = found
-    .slice(0, page.limit)
-    .map(journalFromRow)
-    .map((e) => ({ ...e, seq: Number(e.seq), at: e.at.toISOString() }));
+  const events: ProvenanceEvent[] = [];
+  let serials = 0;
+  for (const row of found.slice(0, page.limit)) {
+    const e = journalFromRow(row);
+    serials += e.serials.length;
+    if (events.length > 0 && serials > PROVENANCE_LIMITS.serialsPerPage) break;
+    events.push({ ...e, seq: Number(e.seq), at: e.at.toISOString() });
+  }
   return {
     serials: formatSerials(range),
     events,
-    nextCursor: found.length > page.limit ? String(events.at(-1)?.seq) : null,
+    nextCursor: found.length > events.length ? String(events.at(-1)?.seq) : null,
   };
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
-import { arrayParam } from "../../db/values.js";
+import type { Db } from "../../db/client.js";
+import { arrayParam, rows, str } from "../../db/values.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { Forbidden } from "./errors.js";
 import { appendJournal } from "./journal.js";
@@ -39,7 +40,34 @@ function partyMayReport(kind: ReportKind, party: string, g: IssuanceTargets): bo
   return party === g.hostCountry || party === JCM_ACQUIRING_PARTY;
 }
 
-function changeFor(kind: ReportKind, reportId: string, party: string): (u: UnitAttrs, g: IssuanceTargets) => Decision {
+/** Reports of `party` that used any of the target units toward its NDC. */
+async function ndcUsesOf(tx: Db, groups: readonly IssuanceTargets[], party: string): Promise<Set<string>> {
+  const ranges = groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r })));
+  const found = await rows(
+    tx,
+    sql`SELECT DISTINCT s.report_id FROM unnest(${arrayParam(
+      ranges.map((r) => r.issuanceId),
+      "int8",
+    )}, ${arrayParam(
+      ranges.map((r) => r.start),
+      "int8",
+    )}, ${arrayParam(
+      ranges.map((r) => r.end),
+      "int8",
+    )}) AS t(iss, s, e)
+        JOIN segments s ON s.issuance_id = t.iss AND s.serials && int8range(t.s, t.e, '[]')
+        JOIN government_reports r ON r.id = s.report_id
+        WHERE s.state = 'government_used' AND r.party = ${party}`,
+  );
+  return new Set(found.map((r) => str(r.report_id)));
+}
+
+function changeFor(
+  kind: ReportKind,
+  reportId: string,
+  party: string,
+  ownNdcUses: ReadonlySet<string>,
+): (u: UnitAttrs, g: IssuanceTargets) => Decision {
   switch (kind) {
     case "ndc_use":
       return (u, g) => {
@@ -52,7 +80,11 @@ function changeFor(kind: ReportKind, reportId: string, party: string): (u: UnitA
     case "authorization":
       return (u) => ({ ok: { ...u, authorized: true } });
     case "corresponding_adjustment":
-      return (u) => ({ ok: { ...u, correspondingAdjustment: true } });
+      // The mirror of the rule above: units the host counts itself cannot also be transferred abroad.
+      return (u) =>
+        u.reportId !== null && ownNdcUses.has(u.reportId)
+          ? { refuse: "serials_counted_by_host" }
+          : { ok: { ...u, correspondingAdjustment: true } };
   }
 }
 
@@ -71,7 +103,8 @@ export async function createGovernmentReport(deps: Deps, actor: Actor, p: Report
         `Only ${who} may report ${p.kind} on units of ${[...new Set(foreign.map((g) => g.project))].join(", ")}; ${party} is not`,
       );
     }
-    await transitionLocked(tx, groups, changeFor(p.kind, id, party));
+    const ownNdcUses = p.kind === "corresponding_adjustment" ? await ndcUsesOf(tx, groups, party) : new Set<string>();
+    await transitionLocked(tx, groups, changeFor(p.kind, id, party, ownNdcUses));
     if (p.kind === "ndc_use") {
       await insertUseRanges(
         tx,

@@ -1,9 +1,11 @@
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { overlapsRange } from "../../db/range-lookup.js";
-import { big, preparedRows, strOrNull } from "../../db/values.js";
+import { arrayParam, big, preparedRows, strOrNull } from "../../db/values.js";
 import { coalescing } from "./coalesce.js";
 import type { Logger } from "./deps.js";
+import { InvalidRequest, invariant, LedgerError } from "./errors.js";
 import { normalize, type Range } from "./ranges.js";
 import {
   hitFromRow,
@@ -15,7 +17,7 @@ import {
   resolutionError,
 } from "./resolve.js";
 import { coversExactly, partsWithin, type Segment, TERMINAL_STATES } from "./segments.js";
-import { formatSerials, quantityOf, type SerialRange } from "./serials.js";
+import { formatSerials, quantityOf, type SerialRange, tryParseSerials } from "./serials.js";
 import { segmentFromRow } from "./store.js";
 
 export interface StatusPart {
@@ -35,9 +37,46 @@ export interface Status {
   quantity: number;
   doubleCounted: boolean;
   parts: StatusPart[];
+  /** The first unit of the next page of parts, or null when this page reaches the end of the range. */
+  nextCursor: string | null;
 }
 
 export type StatusResult = Status | { serials: string; error: string; status: 400 | 404 };
+
+/** One lookup: a range, and which page of its parts. */
+export interface StatusQuery {
+  serials: string;
+  /** The first unit to describe: where the previous page stopped. */
+  cursor?: bigint | undefined;
+  /** The most parts to describe. */
+  limit: number;
+}
+
+/** The bounds of every status answer; see the README's security notes. */
+export const STATUS_LIMITS = {
+  /** Parts in one page of `GET /v1/status/{serials}` (and its default). */
+  partsPerPage: 1_000,
+  /** Parts of each range in a batch; the rest is paged with the single lookup. */
+  partsPerRangeInBatch: 100,
+  /** Ranges of a batch looked up by one statement, when their rows fit `rowsPerStatement`. */
+  rangesPerStatement: 1_000,
+  /** Rows one statement may return: a statement that would return more is split. */
+  rowsPerStatement: 10_000,
+} as const;
+
+/** A batch whose answer would hold more parts than its limit. */
+export class StatusAnswerTooLarge extends LedgerError {
+  readonly status = 422;
+  readonly code = "answer_too_large";
+  constructor(readonly limit: number) {
+    super(
+      `The answer would describe more than ${limit} parts; ask for fewer ranges at once, or page a range's parts with GET /v1/status/{serials}?cursor=`,
+    );
+  }
+  override extensions() {
+    return { limit: { name: "STATUS_BATCH_MAX_PARTS", value: this.limit } };
+  }
+}
 
 interface UseRow extends Range {
   useId: string;
@@ -91,97 +130,201 @@ export function consistent(range: Range, parts: readonly Segment[], uses: readon
   );
 }
 
+interface PageSpec {
+  range: SerialRange;
+  /** The first unit to describe. */
+  from: bigint;
+  limit: number;
+}
+
 /**
  * The one query behind a status: each range placed in its issuance, and where it lies inside one,
- * that issuance's segments and terminal uses over the range beside it (`src` 's' or 'u').
+ * the first `limit + 1` segments and terminal uses of that issuance from the page's first unit
+ * (`src` 's' or 'u'), read in order along the B-tree, so a page costs what it shows. The whole
+ * statement returns at most `maxRows + 1` rows: a caller that gets more splits its ranges.
  */
-export function statusSql(ranges: readonly SerialRange[]): SQL {
-  return sql`WITH h AS (${issuanceHitsSql(ranges)})
+export function statusSql(pages: readonly PageSpec[], maxRows: number): SQL {
+  return sql`WITH h AS (${issuanceHitsSql(pages.map((p) => p.range))}),
+      g AS (SELECT * FROM unnest(${arrayParam(
+        pages.map((p) => p.from),
+        "int8",
+      )}, ${arrayParam(
+        pages.map((p) => p.limit + 1),
+        "int4",
+      )}) WITH ORDINALITY AS g(w, n, ord))
       SELECT h.ord, h.id::text AS iss, h.project_ref, h.vintage, h.lo::text AS iss_lo,
              h.hi::text AS iss_hi, h.host_country, x.src, x.id::text AS id, x.lo::text AS lo, x.hi::text AS hi,
              x.state, x.holder, x.claim_id, x.report_id, x.token_id, x.authorized, x.corresponding_adjustment
-      FROM h LEFT JOIN LATERAL (
-        SELECT 's' AS src, s.id, lower(s.serials) AS lo, upper(s.serials) - 1 AS hi, s.state, s.holder,
+      FROM h JOIN g ON g.ord = h.ord LEFT JOIN LATERAL (
+        (SELECT 's' AS src, s.id, lower(s.serials) AS lo, upper(s.serials) - 1 AS hi, s.state, s.holder,
                s.claim_id, s.report_id, s.token_id, s.authorized, s.corresponding_adjustment
-        FROM segments s
-        WHERE ${overlapsRange("segments", "s", sql`h.id`, sql`h.s`, sql`h.e`)}
+         FROM segments s
+         WHERE ${overlapsRange("segments", "s", sql`h.id`, sql`g.w`, sql`h.e`)}
+         ORDER BY lower(s.serials) LIMIT g.n)
         UNION ALL
-        SELECT 'u', u.id, lower(u.serials), upper(u.serials) - 1, NULL, NULL, u.claim_id, u.report_id, NULL, NULL, NULL
-        FROM use_ranges u
-        WHERE ${overlapsRange("use_ranges", "u", sql`h.id`, sql`h.s`, sql`h.e`)}
-      ) x ON h.lo <= h.s AND h.hi >= h.e`;
+        (SELECT 'u', u.id, lower(u.serials), upper(u.serials) - 1, NULL, NULL, u.claim_id, u.report_id, NULL, NULL, NULL
+         FROM use_ranges u
+         WHERE ${overlapsRange("use_ranges", "u", sql`h.id`, sql`g.w`, sql`h.e`)}
+         ORDER BY lower(u.serials) LIMIT g.n)
+      ) x ON h.lo <= h.s AND h.hi >= h.e
+      LIMIT ${maxRows + 1}`;
+}
+
+interface Found {
+  hits: IssuanceHit[];
+  segs: Segment[];
+  uses: UseRow[];
 }
 
 /**
- * Status of many ranges in one query: each range is placed in its issuance, and where it lies
- * inside one, that issuance's segments and terminal uses over the range come back beside it.
- * A malformed or unknown entry fails only itself.
+ * The rows of every page, by position. A statement that would return more than its row limit is
+ * split in halves until each part fits; one range alone always fits, as its rows are bounded by
+ * its page size.
  */
-export async function statusOfMany(db: Db, log: Logger, inputs: readonly string[]): Promise<StatusResult[]> {
-  const { parsed, valid } = parseEach(inputs);
-  const hits: IssuanceHit[][] = inputs.map(() => []);
-  const segs: Segment[][] = inputs.map(() => []);
-  const uses: UseRow[][] = inputs.map(() => []);
-  if (valid.length > 0) {
-    const found = await preparedRows(db, statusSql(valid.map((v) => v.p)));
-    for (const row of found) {
-      const index = valid[Number(row.ord) - 1]?.index as number;
-      const iss = String(row.iss);
-      const own = hits[index] as IssuanceHit[];
-      if (!own.some((h) => String(h.id) === iss)) own.push(hitFromRow(row));
-      if (row.src === "s") segs[index]?.push(segmentFromRow(row));
-      else if (row.src === "u") {
-        uses[index]?.push({
-          start: big(row.lo),
-          end: big(row.hi),
-          useId: strOrNull(row.claim_id) ?? strOrNull(row.report_id) ?? "",
-        });
-      }
-    }
-    for (const own of hits) own.sort((a, b) => (a.start < b.start ? -1 : 1));
+async function fetchPages(db: Db, pages: readonly PageSpec[]): Promise<Found[]> {
+  const found = await preparedRows(db, statusSql(pages, STATUS_LIMITS.rowsPerStatement));
+  if (found.length > STATUS_LIMITS.rowsPerStatement && pages.length > 1) {
+    const half = Math.ceil(pages.length / 2);
+    return [...(await fetchPages(db, pages.slice(0, half))), ...(await fetchPages(db, pages.slice(half)))];
   }
-  const resolved = placeEach(parsed, hits);
-  return resolved.map((r, index) => {
-    const serials = inputs[index] ?? "";
-    if ("error" in r) return { serials, error: r.error, status: r.status };
-    const range = r.ok;
-    const sorted = (segs[index] ?? []).sort((a, b) => (a.start < b.start ? -1 : 1));
-    const parts = partsWithin(sorted, range);
-    const clippedUses = (uses[index] ?? []).map((u) => ({
+  invariant(found.length <= STATUS_LIMITS.rowsPerStatement, "one page returned more rows than its limit allows");
+  const out: Found[] = pages.map(() => ({ hits: [], segs: [], uses: [] }));
+  for (const row of found) {
+    const own = out[Number(row.ord) - 1] as Found;
+    const iss = String(row.iss);
+    if (!own.hits.some((h) => String(h.id) === iss)) own.hits.push(hitFromRow(row));
+    if (row.src === "s") own.segs.push(segmentFromRow(row));
+    else if (row.src === "u") {
+      own.uses.push({
+        start: big(row.lo),
+        end: big(row.hi),
+        useId: strOrNull(row.claim_id) ?? strOrNull(row.report_id) ?? "",
+      });
+    }
+  }
+  for (const own of out) own.hits.sort((a, b) => (a.start < b.start ? -1 : 1));
+  return out;
+}
+
+/** A page of one placed range from its rows: at most `limit` parts, checked against the uses over the same units. */
+function pageOf(log: Logger, range: ResolvedRange, from: bigint, limit: number, found: Found): Status {
+  const sorted = found.segs.sort((a, b) => (a.start < b.start ? -1 : 1));
+  const shown = sorted.slice(0, limit);
+  const last = shown.at(-1);
+  const more = sorted.length > limit && last !== undefined && last.end < range.end;
+  const window = { start: from, end: more && last ? last.end : range.end };
+  const parts = partsWithin(shown, window);
+  const uses = found.uses
+    .filter((u) => u.start <= window.end && u.end >= window.start)
+    .map((u) => ({
       ...u,
-      start: u.start > range.start ? u.start : range.start,
-      end: u.end < range.end ? u.end : range.end,
+      start: u.start > window.start ? u.start : window.start,
+      end: u.end < window.end ? u.end : window.end,
     }));
-    const doubleCounted = !consistent(range, parts, clippedUses);
-    if (doubleCounted) log.error({ serials: formatSerials(range) }, "ledger inconsistency: segments and uses disagree");
-    return {
-      serials: formatSerials(range),
-      quantity: Number(quantityOf(range)),
-      doubleCounted,
-      parts: parts.map((s) => part(range, s)),
-    };
+  const doubleCounted = !consistent(window, parts, uses);
+  if (doubleCounted) log.error({ serials: formatSerials(range) }, "ledger inconsistency: segments and uses disagree");
+  return {
+    serials: formatSerials(range),
+    quantity: Number(quantityOf(range)),
+    doubleCounted,
+    parts: parts.map((s) => part(range, s)),
+    nextCursor: more ? String(window.end + 1n) : null,
+  };
+}
+
+function cursorFault(range: Range, cursor: bigint | undefined): string | undefined {
+  if (cursor === undefined || (cursor >= range.start && cursor <= range.end)) return undefined;
+  return `cursor ${cursor} is not a unit of the range ${range.start}-${range.end}`;
+}
+
+/** A single lookup's cursor is checked against its range before anything is looked up. */
+function requireCursorInRange(query: StatusQuery): void {
+  const parsed = tryParseSerials(query.serials);
+  const fault = typeof parsed === "string" ? undefined : cursorFault(parsed, query.cursor);
+  if (fault) throw new InvalidRequest([{ path: "cursor", message: fault }]);
+}
+
+/**
+ * Status of many ranges, each a page of at most its `limit` parts: each range is placed in its
+ * issuance, and where it lies inside one, that issuance's segments and terminal uses over the page
+ * come back beside it. A malformed or unknown entry, or a cursor outside its range, fails only itself.
+ */
+export async function statusOfMany(db: Db, log: Logger, queries: readonly StatusQuery[]): Promise<StatusResult[]> {
+  const { parsed, valid } = parseEach(queries.map((q) => q.serials));
+  const pages = valid.map((v) => {
+    const q = queries[v.index] as StatusQuery;
+    return { range: v.p, from: q.cursor ?? v.p.start, limit: q.limit };
+  });
+  const found = pages.length > 0 ? await fetchPages(db, pages) : [];
+  const byIndex: (Found | undefined)[] = queries.map(() => undefined);
+  for (const [k, v] of valid.entries()) byIndex[v.index] = found[k];
+  const resolved = placeEach(
+    parsed,
+    byIndex.map((f) => f?.hits ?? []),
+  );
+  return resolved.map((r, index) => {
+    const q = queries[index] as StatusQuery;
+    if ("error" in r) return { serials: q.serials, error: r.error, status: r.status };
+    const fault = cursorFault(r.ok, q.cursor);
+    if (fault) return { serials: q.serials, error: fault, status: 400 };
+    return pageOf(log, r.ok, q.cursor ?? r.ok.start, q.limit, byIndex[index] as Found);
   });
 }
 
-export async function statusOf(db: Db, log: Logger, input: string): Promise<Status> {
-  const [result] = await statusOfMany(db, log, [input]);
-  if (!result || "error" in result) throw resolutionError(input, result);
+/**
+ * Status of a batch of ranges, each with the first `partsPerRangeInBatch` parts, looked up a
+ * statement at a time with the event loop free in between; refused once the answer would hold
+ * more than `maxParts` parts, before any more of it is looked up.
+ */
+export async function statusOfBatch(
+  db: Db,
+  log: Logger,
+  inputs: readonly string[],
+  maxParts: number,
+): Promise<StatusResult[]> {
+  const results: StatusResult[] = [];
+  let parts = 0;
+  for (let offset = 0; offset < inputs.length; offset += STATUS_LIMITS.rangesPerStatement) {
+    if (offset > 0) await yieldToLoop();
+    const chunk = inputs.slice(offset, offset + STATUS_LIMITS.rangesPerStatement);
+    const limit = Math.min(STATUS_LIMITS.partsPerRangeInBatch, maxParts);
+    for (const r of await statusOfMany(
+      db,
+      log,
+      chunk.map((serials) => ({ serials, limit })),
+    )) {
+      if ("parts" in r) parts += r.parts.length;
+      if (parts > maxParts) throw new StatusAnswerTooLarge(maxParts);
+      results.push(r);
+    }
+  }
+  return results;
+}
+
+export async function statusOf(db: Db, log: Logger, query: StatusQuery): Promise<Status> {
+  requireCursorInRange(query);
+  const [result] = await statusOfMany(db, log, [query]);
+  if (!result || "error" in result) throw resolutionError(query.serials, result);
   return result;
 }
 
-const coalescers = new WeakMap<Db, (input: string) => Promise<StatusResult>>();
+const coalescers = new WeakMap<Db, (query: StatusQuery) => Promise<StatusResult>>();
 
 /**
  * `statusOf` for the public single lookup, where many clients ask at once: lookups that arrive
  * while others are running on the same database are answered together by one query.
  */
-export async function coalescedStatusOf(db: Db, log: Logger, input: string): Promise<Status> {
+export async function coalescedStatusOf(db: Db, log: Logger, query: StatusQuery): Promise<Status> {
   let lookup = coalescers.get(db);
   if (!lookup) {
-    lookup = coalescing((inputs: string[]) => statusOfMany(db, log, inputs), { inFlight: 1, maxBatch: 1000 });
+    lookup = coalescing((queries: StatusQuery[]) => statusOfMany(db, log, queries), {
+      inFlight: 1,
+      maxBatch: STATUS_LIMITS.rangesPerStatement,
+    });
     coalescers.set(db, lookup);
   }
-  const result = await lookup(input);
-  if ("error" in result) throw resolutionError(input, result);
+  requireCursorInRange(query);
+  const result = await lookup(query);
+  if ("error" in result) throw resolutionError(query.serials, result);
   return result;
 }

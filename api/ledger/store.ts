@@ -38,6 +38,22 @@ export async function lockIssuances(db: Db, ids: readonly bigint[]): Promise<voi
   );
 }
 
+/** The advisory-lock namespace of issuance writers ("JCM" and 1), so no other lock of the database collides with it. */
+const REGISTRY_LOCKS = 0x4a434d01;
+
+/**
+ * Serialises issuance writers per registry for the rest of the transaction, in code order. Inserts
+ * racing under the exclusion constraint wait on each other and deadlock in cycles; one writer at a
+ * time per registry checks for overlaps and inserts, so a loser is refused at once instead.
+ */
+export async function lockRegistries(db: Db, registries: readonly string[]): Promise<void> {
+  const sorted = [...new Set(registries)].sort();
+  await preparedRows(
+    db,
+    sql`SELECT pg_advisory_xact_lock(${REGISTRY_LOCKS}::int4, hashtext(r)) FROM unnest(${arrayParam(sorted, "text")}) AS r ORDER BY r`,
+  );
+}
+
 /** Segments touching `ranges` or adjacent to them (so that merges with neighbours are seen). */
 export async function loadSegments(db: Db, issuanceId: bigint, ranges: readonly Range[]): Promise<StoredSegment[]> {
   const found = await preparedRows(

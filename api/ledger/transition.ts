@@ -15,6 +15,8 @@ export const REFUSALS = {
   serials_in_voluntary_use: "Some of the units are in voluntary use: held in the bridge, tokenized or claimed",
   serials_correspondingly_adjusted:
     "The host country reported a corresponding adjustment for some of the units: it transferred them and cannot count them toward its own NDC",
+  serials_counted_by_host:
+    "The host country counts some of the units toward its own NDC: it cannot also report a corresponding adjustment for them",
   serials_tokenized: "Some of the units are tokenized; only an on-chain event can move them",
   serials_not_in_registry: "Some of the units are not in the registry",
   serials_not_held: "Some of the units are not held by the caller",

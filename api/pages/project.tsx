@@ -85,6 +85,11 @@ export function ProjectPage(props: { project: ProjectWithIssuances; totals: Map<
           </section>
         );
       })}
+      {p.issuancesNextCursor !== null ? (
+        <p class="muted">
+          The first {p.issuances.length} issuances are shown; all of them are listed at /v1/projects/{p.ref}.
+        </p>
+      ) : null}
     </Layout>
   );
 }

@@ -46,7 +46,8 @@ export function SerialsPage(props: { status: Status; events: ProvenanceEvent[]; 
         Units <span class="hash">{s.serials}</span>
       </h1>
       <p>
-        {tonnes(s.quantity)} in {s.parts.length} part{s.parts.length === 1 ? "" : "s"}.
+        {tonnes(s.quantity)}
+        {s.nextCursor === null ? ` in ${s.parts.length} part${s.parts.length === 1 ? "" : "s"}.` : "."}
       </p>
       {s.doubleCounted ? (
         <p class="warning" role="alert">
@@ -96,6 +97,11 @@ export function SerialsPage(props: { status: Status; events: ProvenanceEvent[]; 
           </tbody>
         </table>
       </div>
+      {s.nextCursor !== null ? (
+        <p>
+          <a href={`/serials/${s.serials}?cursor=${s.nextCursor}`}>Next parts, from unit {s.nextCursor}</a>
+        </p>
+      ) : null}
       <h2>History</h2>
       <ol class="history">
         {props.events.map((e) => (

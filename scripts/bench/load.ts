@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { Pool } from "undici";
 
 /**
@@ -73,3 +74,9 @@ export function percentile(values: readonly number[], p: number): number {
 }
 
 export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+/** The most memory a process has had resident so far, in MB. */
+export function peakRss(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { generateKey, hashKey } from "../../api/accounts/keys.js";
 import type { Db } from "../../db/client.js";
-import { rows } from "../../db/values.js";
+import { arrayParam, rows } from "../../db/values.js";
 
 /**
  * Bulk-loads a benchmark ledger with plain SQL (once per size; the API path is what is measured,
@@ -33,8 +33,9 @@ export async function prepared(db: Db): Promise<{ issuances: number } | undefine
 export async function prepare(db: Db, segments: number): Promise<void> {
   const issuances = Math.max(1, Math.round(segments / SEGMENTS_PER_ISSUANCE));
   const now = new Date().toISOString();
-  await db.execute(sql`INSERT INTO organizations (id, name, role, country, created_at) VALUES
-    (${BENCH_ORG}, 'Bench company', 'company', 'JP', ${now}), (${BENCH_REGISTRY}, 'Bench registry', 'registry', 'JP', ${now})`);
+  await db.execute(sql`INSERT INTO organizations (id, name, role, country, registries, created_at) VALUES
+    (${BENCH_ORG}, 'Bench company', 'company', 'JP', '{}', ${now}),
+    (${BENCH_REGISTRY}, 'Bench registry', 'registry', 'JP', '{JP}', ${now})`);
   await db.execute(sql`INSERT INTO projects (ref, title, host_country, methodology, created_at)
     VALUES ('MN900', 'Benchmark project', 'MN', 'MN_AM003', ${now})`);
   await db.execute(sql`
@@ -61,10 +62,19 @@ export async function prepare(db: Db, segments: number): Promise<void> {
   await db.execute(sql`ANALYZE`);
 }
 
-/** Fresh keys for the benchmark organizations (their secrets are not stored between runs). */
+/** The registry of the import scenario, which the benchmark registry operates beside its own. */
+export const IMPORT_REGISTRY = "QZ";
+
+/**
+ * Fresh keys for the benchmark organizations (their secrets are not stored between runs); the
+ * benchmark registry operates JP and the import's registry, also in ledgers kept from before.
+ */
 export async function benchKeys(db: Db): Promise<{ companyKey: string; registryKey: string }> {
   const { randomBytes } = await import("node:crypto");
   const now = new Date().toISOString();
+  await db.execute(
+    sql`UPDATE organizations SET registries = ${arrayParam(["JP", IMPORT_REGISTRY], "text")} WHERE id = ${BENCH_REGISTRY}`,
+  );
   const make = async (org: string) => {
     const key = generateKey((n) => randomBytes(n));
     await db.execute(sql`INSERT INTO api_keys (id, organization_id, label, key_hash, created_at)

@@ -4,7 +4,7 @@ import { claimInsert } from "../../api/ledger/claims.js";
 import { type JournalEntry, journalInserts, prepareJournal } from "../../api/ledger/journal.js";
 import { resolveAll } from "../../api/ledger/resolve.js";
 import { unitEntry } from "../../api/ledger/selection.js";
-import { statusSql } from "../../api/ledger/status.js";
+import { STATUS_LIMITS, statusSql } from "../../api/ledger/status.js";
 import { loadSegments, lockIssuances, replaceSegments, useRangesInsert } from "../../api/ledger/store.js";
 import type { Db } from "../../db/client.js";
 import { preparedRows, rows, writeTogether } from "../../db/values.js";
@@ -38,9 +38,16 @@ const rangeOf = ([start, end]: [number, number]) => ({
   end: BigInt(end),
 });
 
-/** The database work of status lookups, raw: the very query the service sends, nothing around it. */
-export async function rawStatus(db: Db, ranges: [number, number][]): Promise<number> {
-  return (await preparedRows(db, statusSql(ranges.map(rangeOf)))).length;
+/**
+ * The database work of status lookups, raw: the very query the service sends, nothing around it,
+ * with the page size of a batch entry or of a single lookup.
+ */
+export async function rawStatus(db: Db, ranges: [number, number][], limit: number): Promise<number> {
+  const pages = ranges.map((r) => {
+    const range = rangeOf(r);
+    return { range, from: range.start, limit };
+  });
+  return (await preparedRows(db, statusSql(pages, STATUS_LIMITS.rowsPerStatement))).length;
 }
 
 /**

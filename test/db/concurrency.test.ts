@@ -91,4 +91,40 @@ describe.runIf(databaseAvailable())(`races are settled by the database (${dbKind
     expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
     for (const a of answers.filter((x) => x.status !== 201)) expect(a.body.code).toBe("double_issuance");
   });
+
+  it("30 simultaneous issuances and imports over chains of overlaps: winners disjoint, every loser a prompt 409, none 503", async () => {
+    // Ranges i*50+1 … i*50+100 overlap their neighbours: inserts racing under the exclusion
+    // constraint used to deadlock in cycles and give up as 503.
+    const body = (i: number) => ({
+      projectRef: iss.project,
+      registry: "JP",
+      vintage: 2031,
+      monitoringPeriod: { start: "2030-01-01", end: "2031-12-31" },
+      serialStart: 400_000 + i * 50 + 1,
+      serialEnd: 400_000 + i * 50 + 100,
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        i % 3 === 2
+          ? t.call("POST", "/v1/issuances/import", { key: iss.registry.key, body: { issuances: [body(i)] } })
+          : t.call("POST", "/v1/issuances", { key: iss.registry.key, body: body(i) }),
+      ),
+    );
+    expect(answers.map((a) => a.status).filter((s) => s !== 201 && s !== 409 && s !== 400)).toEqual([]);
+    const won = answers.flatMap((a, i) => (a.status === 201 ? [body(i)] : []));
+    const sorted = [...won].sort((a, b) => a.serialStart - b.serialStart);
+    for (let k = 1; k < sorted.length; k++) {
+      expect((sorted[k] as { serialStart: number }).serialStart).toBeGreaterThan(
+        (sorted[k - 1] as { serialEnd: number }).serialEnd,
+      );
+    }
+    for (const [i, a] of answers.entries()) {
+      if (a.status === 201) continue;
+      const mine = body(i);
+      expect(won.some((w) => w.serialStart <= mine.serialEnd && mine.serialStart <= w.serialEnd)).toBe(true);
+      // A lone issuance is refused with its conflicts; an import names the row that overlaps.
+      if (i % 3 === 2) expect(a.body.errors[0].message).toMatch(/^overlaps issuance iss_\d+/);
+      else expect(a.body.code).toBe("double_issuance");
+    }
+  });
 });

@@ -157,6 +157,32 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     expect(acquirer.status).toBe(201);
   });
 
+  it("refuses the host's corresponding adjustment of units it counts itself, but not of units Japan counts", async () => {
+    const body = { year: 2025, reference: "r" };
+    const own = { ...body, serials: [iss.serials(820, 829)] };
+    expect(
+      (await t.call("POST", "/v1/government-reports", { key: mongolia.key, body: { ...own, kind: "ndc_use" } })).status,
+    ).toBe(201);
+    const adjusted = await t.call("POST", "/v1/government-reports", {
+      key: mongolia.key,
+      body: { ...own, kind: "corresponding_adjustment" },
+    });
+    expect(adjusted.status).toBe(409);
+    expect(adjusted.body.code).toBe("serials_counted_by_host");
+    expect(adjusted.body.conflicts).toEqual([
+      expect.objectContaining({ serials: iss.serials(820, 829), state: "government_used" }),
+    ]);
+    const japans = { ...body, serials: [iss.serials(830, 839)] };
+    expect(
+      (await t.call("POST", "/v1/government-reports", { key: japan.key, body: { ...japans, kind: "ndc_use" } })).status,
+    ).toBe(201);
+    const forJapan = await t.call("POST", "/v1/government-reports", {
+      key: mongolia.key,
+      body: { ...japans, kind: "corresponding_adjustment" },
+    });
+    expect(forJapan.status).toBe(201);
+  });
+
   it("refuses a government without a country", async () => {
     const stateless = await t.org("government", null);
     const r = await t.call("POST", "/v1/government-reports", {

@@ -83,6 +83,46 @@ describe.runIf(databaseAvailable())("CSV reports for governments", () => {
     ).toHaveLength(1);
   });
 
+  it("defuses formula look-alikes: fullwidth signs and formulas behind invisible characters", async () => {
+    const names = [
+      "＝1+1",
+      "＋81 3",
+      "－5",
+      "＠SUM(A1)",
+      "\u200B=cmd|'/c calc'!A1",
+      "\u202E=1+1",
+      "\u2060@x",
+      "\u2066-1",
+    ];
+    const claimant = await t.org("company", "JP");
+    const registry = await t.org("registry", "JP");
+    const units = await t.issue({ registry, project: "MN004", hostCountry: "MN", start: 9001, end: 9100 });
+    await t.call("POST", "/v1/deposits", {
+      key: registry.key,
+      body: {
+        serials: [units.serials(9001, 9000 + names.length)],
+        organizationId: claimant.id,
+        registryReference: "r",
+      },
+    });
+    for (const [i, name] of names.entries()) {
+      const c = await t.call("POST", "/v1/claims", {
+        key: claimant.key,
+        body: {
+          serials: [units.serials(9001 + i)],
+          beneficiary: { name, country: "JP" },
+          claimType: "contribution",
+          purpose: name,
+          period: { start: "2025-01-01", end: "2025-12-31" },
+        },
+      });
+      expect(c.status, JSON.stringify(c.body)).toBe(201);
+    }
+    const csv = await (await t.app.request(`/v1/exports/claims.csv?year=${year}`)).text();
+    // Beneficiary and purpose: both cells of each claim start with the apostrophe.
+    for (const name of names) expect(csv.split(`,'${name},`).length - 1, JSON.stringify(name)).toBe(2);
+  });
+
   it("refuses bad filters with 400 problem+json", async () => {
     const r = await t.call("GET", "/v1/exports/claims.csv?hostCountry=Mongolia");
     expect(r.status).toBe(400);

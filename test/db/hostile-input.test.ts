@@ -116,6 +116,110 @@ describe.runIf(databaseAvailable())("hostile input never gets a 5xx and never ch
     expect(del.status).toBeLessThan(500);
   });
 
+  it("refuses text the database cannot store in any field, with or without an Idempotency-Key", async () => {
+    const before = await snapshot();
+    const lone = "Kanto \ud800 Rail";
+    const held = iss.serials(1, 1);
+    const claim = { serials: [held], claimType: "contribution", period: { start: "2025-01-01", end: "2025-12-31" } };
+    const cases: [string, string, object, string][] = [
+      [
+        "/v1/claims",
+        "company",
+        { ...claim, beneficiary: { name: lone, country: "JP" }, purpose: "p" },
+        "beneficiary.name",
+      ],
+      [
+        "/v1/claims",
+        "company",
+        { ...claim, beneficiary: { name: "B", country: "JP" }, purpose: `\udfff${lone}` },
+        "purpose",
+      ],
+      [
+        "/v1/deposits",
+        "registry",
+        { serials: [held], organizationId: keys.company?.id, registryReference: lone },
+        "registryReference",
+      ],
+      [
+        "/v1/government-reports",
+        "government",
+        { kind: "authorization", year: 2025, serials: [held], reference: lone },
+        "reference",
+      ],
+      [`/v1/organizations/${keys.company?.id}/keys`, "admin", { label: lone }, "label"],
+      ["/v1/organizations", "admin", { name: lone, role: "company" }, "name"],
+      [
+        "/v1/deposits",
+        "registry",
+        { serials: [held], organizationId: "org_\u0000", registryReference: "r" },
+        "organizationId",
+      ],
+      ["/v1/transfers", "company", { serials: [held], toOrganizationId: "\u0000" }, "toOrganizationId"],
+      ["/v1/withdrawals", "company", { serials: [held], registryReference: "r", [lone]: 1 }, "(key)"],
+    ];
+    let n = 0;
+    for (const [path, role, body, field] of cases) {
+      for (const headers of [{}, { "idempotency-key": `text-${n++}` }] as Record<string, string>[]) {
+        const r = await t.call("POST", path, { key: keys[role]?.key, body, headers });
+        expect(r.status, `${path} ${field} ${JSON.stringify(headers)}: ${JSON.stringify(r.body)}`).toBe(400);
+        expect(r.body.errors.map((e: { path: string }) => e.path)).toContain(field);
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it("refuses the year 0000 in every date field", async () => {
+    const before = await snapshot();
+    const zero = "0000-01-01";
+    const cases: [string, string, object, string][] = [
+      [
+        "/v1/claims",
+        "company",
+        {
+          serials: [iss.serials(2)],
+          claimType: "contribution",
+          beneficiary: { name: "B", country: "JP" },
+          purpose: "p",
+          period: { start: zero, end: "2025-12-31" },
+        },
+        "period.start",
+      ],
+      [
+        "/v1/issuances",
+        "registry",
+        {
+          projectRef: "MN006",
+          registry: "JP",
+          vintage: 2020,
+          monitoringPeriod: { start: zero, end: zero },
+          serialStart: 5000,
+          serialEnd: 5001,
+        },
+        "monitoringPeriod.start",
+      ],
+      [
+        "/v1/projects",
+        "registry",
+        { ref: "MN777", title: "t", hostCountry: "MN", methodology: "m", registeredOn: zero },
+        "registeredOn",
+      ],
+    ];
+    for (const [path, role, body, field] of cases) {
+      for (const headers of [{}, { "idempotency-key": `zero-${path}` }] as Record<string, string>[]) {
+        const r = await t.call("POST", path, { key: keys[role]?.key, body, headers });
+        expect(r.status, `${path}: ${JSON.stringify(r.body)}`).toBe(400);
+        expect(r.body.errors.map((e: { path: string }) => e.path)).toContain(field);
+      }
+    }
+    const first = await t.call("POST", "/v1/projects", {
+      key: keys.registry?.key,
+      body: { ref: "MN778", title: "Year one", hostCountry: "MN", methodology: "m", registeredOn: "0001-01-01" },
+    });
+    expect(first.status).toBe(201);
+    expect(first.body.registeredOn).toBe("0001-01-01");
+    expect((await snapshot())[0]?.j).not.toEqual(before[0]?.j);
+  });
+
   it("still answers normally afterwards", async () => {
     expect((await t.call("GET", `/v1/status/${iss.serials(1, 100)}`)).body.parts).toHaveLength(1);
   });

@@ -1,4 +1,10 @@
+import { sql } from "drizzle-orm";
+import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { AppEnv } from "../../api/http/env.js";
+import { idempotency } from "../../api/http/idempotency.js";
+import { onError } from "../../api/http/problem.js";
+import { rows } from "../../db/values.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 
@@ -99,5 +105,72 @@ describe.runIf(databaseAvailable())("Idempotency-Key", () => {
       headers: { "idempotency-key": "k".repeat(256) },
     });
     expect(r.status).toBe(400);
+  });
+
+  it("replays a key creation without its secret, stores the secret nowhere, and not at all once the key is revoked", async () => {
+    const headers = { "idempotency-key": "key-for-company" };
+    const first = await t.call("POST", `/v1/organizations/${company.id}/keys`, {
+      key: t.admin.key,
+      body: { label: "erp" },
+      headers,
+    });
+    expect(first.status).toBe(201);
+    expect(first.body.key).toMatch(/^jcmk_/);
+    const replay = await t.call("POST", `/v1/organizations/${company.id}/keys`, {
+      key: t.admin.key,
+      body: { label: "erp" },
+      headers,
+    });
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    expect(replay.body).toMatchObject({ id: first.body.id, key: null, secretShown: false, label: "erp" });
+    expect(replay.body.note).toContain("shown once");
+    const stored = await rows(t.database.db, sql`SELECT body FROM idempotency_keys`);
+    expect(JSON.stringify(stored)).not.toContain(first.body.key);
+    expect((await t.call("GET", "/v1/me", { key: first.body.key })).status).toBe(200);
+    expect((await t.call("DELETE", `/v1/keys/${first.body.id}`, { key: t.admin.key })).status).toBe(204);
+    const revoked = await t.call("POST", `/v1/organizations/${company.id}/keys`, {
+      key: t.admin.key,
+      body: { label: "erp" },
+      headers,
+    });
+    expect(revoked.status).toBe(409);
+    expect(revoked.body.code).toBe("key_revoked");
+    expect(JSON.stringify(revoked.body)).not.toContain("jcmk_");
+  });
+
+  it("answers a statement the database refuses inside the idempotency transaction as outside it, and replays that answer", async () => {
+    // A route whose lookup sends text the database cannot store: PostgreSQL aborts the statement.
+    const probe = new Hono<AppEnv>();
+    probe.use("*", async (c, next) => {
+      c.set("deps", t.deps);
+      c.set("auth", undefined);
+      c.set("storedAnswer", undefined);
+      await next();
+    });
+    probe.use("*", idempotency());
+    probe.post("/v1/probe", async (c) => {
+      await rows(c.get("deps").db, sql`SELECT id FROM organizations WHERE id = ${"org_\u0000"}`);
+      return c.json({ found: true }, 201);
+    });
+    probe.onError(onError);
+    const send = (key?: string) =>
+      probe.request("/v1/probe", {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${company.key}`,
+          "content-type": "application/json",
+          ...(key ? { "idempotency-key": key } : {}),
+        },
+        body: "{}",
+      });
+    const outside = await send();
+    expect(outside.status).toBe(400);
+    const inside = await send("probe-1");
+    expect(inside.status).toBe(400);
+    expect(await inside.json()).toEqual(await outside.json());
+    const again = await send("probe-1");
+    expect(again.status).toBe(400);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
   });
 });

@@ -30,6 +30,8 @@ interface Real {
 
 interface Model {
   units: Unit[];
+  /** The party of each NDC use report. */
+  reporters: Map<string, "MN" | "JP">;
 }
 
 let idem = 0;
@@ -191,11 +193,18 @@ class Report extends Step {
       expect(a.status).toBe(403);
       return;
     }
+    // The host never both counts units toward its own NDC and transfers them abroad, in either order.
     const ok =
-      this.kind !== "ndc_use" || slice(m, s).every((u) => u.state === "in_registry" && !(this.party === "MN" && u.ca));
+      this.kind === "ndc_use"
+        ? slice(m, s).every((u) => u.state === "in_registry" && !(this.party === "MN" && u.ca))
+        : this.kind !== "corresponding_adjustment" ||
+          slice(m, s).every((u) => u.use === null || m.reporters.get(u.use) !== "MN");
     expect(a.status).toBe(ok ? 201 : 409);
     if (!ok) return;
-    if (this.kind === "ndc_use") apply(m, s, (u) => ({ ...u, state: "government_used", use: a.body.id }));
+    if (this.kind === "ndc_use") {
+      apply(m, s, (u) => ({ ...u, state: "government_used", use: a.body.id }));
+      m.reporters.set(a.body.id, this.party);
+    }
     if (this.kind === "authorization") apply(m, s, (u) => ({ ...u, authorized: true }));
     if (this.kind === "corresponding_adjustment") apply(m, s, (u) => ({ ...u, ca: true }));
   }
@@ -302,6 +311,7 @@ describe.runIf(databaseAvailable())("the ledger against a model, at random", () 
             authorized: false,
             ca: false,
           })),
+          reporters: new Map(),
         };
         const real: Real = { t, iss: shifted, companies, mongolia, japan, last: undefined };
         await fc.asyncModelRun(() => ({ model, real }), cmds);

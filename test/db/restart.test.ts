@@ -62,7 +62,7 @@ describe.runIf(dbKind === "pglite")("the embedded database keeps its data across
 
     const second = await openDatabase({ kind: "pglite", dataDir: dir });
     try {
-      const status = await statusOf(second.db, log, "JCM-JP-MN006-2020-1-200");
+      const status = await statusOf(second.db, log, { serials: "JCM-JP-MN006-2020-1-200", limit: 100 });
       expect(status.parts.map((p) => [p.serials, p.state, p.claimId ?? p.holder ?? null])).toEqual([
         ["JCM-JP-MN006-2020-1-10", "claimed", claim.id],
         ["JCM-JP-MN006-2020-11-100", "held", company.id],

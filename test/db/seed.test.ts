@@ -50,7 +50,7 @@ describe.runIf(databaseAvailable())("demo seed from real JCM data", () => {
     expect(kinds.map((k) => k.claim_type)).toEqual(["compensation", "contribution"]);
     const states = await rows(database.db, sql`SELECT DISTINCT state FROM segments ORDER BY state`);
     expect(states.map((s) => s.state)).toEqual(["claimed", "government_used", "held", "in_registry"]);
-    const [status] = await statusOfMany(database.db, log, ["JCM-JP-MN006-2020-1-2000"]);
+    const [status] = await statusOfMany(database.db, log, [{ serials: "JCM-JP-MN006-2020-1-2000", limit: 100 }]);
     expect(status && "parts" in status && status.doubleCounted).toBe(false);
     expect(await auditLedger(database.db)).toEqual([]);
   });

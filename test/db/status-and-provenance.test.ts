@@ -82,6 +82,7 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
           correspondingAdjustment: false,
         },
       ],
+      nextCursor: null,
     });
   });
 

@@ -76,7 +76,12 @@ export interface Issued {
 let projectCounter = 0;
 
 export async function testContext(
-  options: { poolSize?: number; publicPerMinute?: number; authFailuresPerMinute?: number } = {},
+  options: {
+    poolSize?: number;
+    publicPerMinute?: number;
+    authFailuresPerMinute?: number;
+    statusBatchMaxParts?: number;
+  } = {},
 ): Promise<TestContext> {
   const database = await freshDatabase(options.poolSize);
   const log = memoryLogger();
@@ -90,7 +95,12 @@ export async function testContext(
       authFailuresPerMinute: options.authFailuresPerMinute ?? 1_000_000,
       trustProxy: true,
     }),
-    config: { maxBodyBytes: 1024 * 1024, maxImportBytes: 64 * 1024 * 1024, publicBaseUrl: "http://bridge.test" },
+    config: {
+      maxBodyBytes: 1024 * 1024,
+      maxImportBytes: 64 * 1024 * 1024,
+      statusBatchMaxParts: options.statusBatchMaxParts ?? 50_000,
+      publicBaseUrl: "http://bridge.test",
+    },
   };
   const app = createApp(deps);
   const makeOrg = async (
@@ -129,7 +139,8 @@ export async function testContext(
     },
     org: makeOrg,
     async issue(o = {}) {
-      const registry = o.registry ?? (await makeOrg("registry", "JP"));
+      const code = o.registryCode ?? "JP";
+      const registry = o.registry ?? (await makeOrg("registry", code));
       projectCounter += 1;
       const host = o.hostCountry ?? "MN";
       const project = o.project ?? `${host}${String(100 + (projectCounter % 900)).padStart(3, "0")}`;
@@ -144,7 +155,6 @@ export async function testContext(
       const vintage = o.vintage ?? 2020;
       const start = o.start ?? 1;
       const end = o.end ?? 10_000;
-      const code = o.registryCode ?? "JP";
       const r = await ctx.call("POST", "/v1/issuances", {
         key: registry.key,
         body: {

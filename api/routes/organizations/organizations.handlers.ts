@@ -10,6 +10,11 @@ export const createOrganization: RouteHandler<typeof routes.createOrganization, 
   return c.json(org, 201);
 };
 
+export const updateOrganization: RouteHandler<typeof routes.updateOrganization, AppEnv> = async (c) => {
+  const org = await accounts.updateOrganization(c.get("deps"), actor(c), c.req.valid("param").id, c.req.valid("json"));
+  return c.json(org, 200);
+};
+
 export const getOrganization: RouteHandler<typeof routes.getOrganization, AppEnv> = async (c) => {
   const { id } = c.req.valid("param");
   const who = actor(c);
@@ -22,6 +27,9 @@ export const createKey: RouteHandler<typeof routes.createKey, AppEnv> = async (c
   const { id } = c.req.valid("param");
   const { label } = c.req.valid("json");
   const key = await accounts.createKey(c.get("deps"), actor(c), id, label ?? null);
+  // The secret is shown in this answer alone: a replay of the request answers without it.
+  const replay = { ...key, key: null, secretShown: false, note: accounts.SECRET_NOT_REPLAYED };
+  c.set("storedAnswer", { body: JSON.stringify(replay), createdKeyId: key.id });
   return c.json(key, 201);
 };
 

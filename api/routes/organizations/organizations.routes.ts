@@ -9,9 +9,23 @@ export const Organization = z
     role: z.enum(["admin", "registry", "government", "company"]),
     country: z.string().nullable(),
     walletAddress: z.string().nullable(),
+    registries: z.array(z.string()).openapi({
+      description: "The registry codes a registry organization operates (empty for other roles)",
+      example: ["JP", "MN"],
+    }),
     createdAt: z.string(),
   })
   .openapi("Organization");
+
+const Registries = z
+  .array(Country)
+  .min(1)
+  .max(50)
+  .openapi({
+    description:
+      "The registry codes a registry organization operates: issuances, imports, deposits and withdrawals of units of any other registry are refused with 403. Default: its country.",
+    example: ["JP", "MN"],
+  });
 
 const OrganizationBody = z
   .object({
@@ -22,6 +36,7 @@ const OrganizationBody = z
       .string()
       .regex(/^0x[0-9a-fA-F]{40}$/, "must be a 20-byte hex address 0x…")
       .optional(),
+    registries: Registries.optional(),
   })
   .strict();
 
@@ -36,6 +51,17 @@ export const createOrganization = createRoute({
   security: bearer,
   request: { headers: IdempotencyHeaders, body: body(OrganizationBody) },
   responses: { 201: json(Organization, "The organization"), ...problems(400, 401, 403, 413, 415, 422) },
+});
+
+export const updateOrganization = createRoute({
+  method: "patch",
+  path: "/v1/organizations/{id}",
+  tags: ["Organizations and keys"],
+  summary: "Change the registries a registry organization operates (admin)",
+  middleware: requireRole("admin"),
+  security: bearer,
+  request: { params: OrgId, body: body(z.object({ registries: Registries }).strict()) },
+  responses: { 200: json(Organization, "The organization as changed"), ...problems(400, 401, 403, 404, 409, 413, 415) },
 });
 
 export const getOrganization = createRoute({
@@ -68,14 +94,18 @@ export const createKey = createRoute({
     201: json(
       z.object({
         id: z.string(),
-        key: z.string(),
+        key: z.string().nullable().openapi({
+          description: "The secret, in the first answer only: a replay under the same Idempotency-Key answers `null`",
+        }),
         label: z.string().nullable(),
         organizationId: z.string(),
         createdAt: z.string(),
+        secretShown: z.literal(false).optional().openapi({ description: "Present, false, in a replay" }),
+        note: z.string().optional(),
       }),
       "The new key; `key` is never shown again",
     ),
-    ...problems(400, 401, 403, 404, 415, 422),
+    ...problems(400, 401, 403, 404, 409, 415, 422),
   },
 });
 

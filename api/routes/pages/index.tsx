@@ -4,12 +4,12 @@ import { secureHeaders } from "hono/secure-headers";
 import type { AppEnv } from "../../http/env.js";
 import { certifiedClaim } from "../../ledger/certificate.js";
 import { listClaims } from "../../ledger/claims.js";
-import { LedgerError } from "../../ledger/errors.js";
-import { projectTotals } from "../../ledger/project-totals.js";
+import { InvalidRequest, LedgerError } from "../../ledger/errors.js";
+import { issuanceTotals } from "../../ledger/project-totals.js";
 import { findProject, getProject, listProjects, type Project } from "../../ledger/projects.js";
 import { provenanceOf } from "../../ledger/provenance.js";
 import { parseSerials } from "../../ledger/serials.js";
-import { statusOf, statusOfMany } from "../../ledger/status.js";
+import { statusOf, statusOfBatch } from "../../ledger/status.js";
 import { ClaimPage } from "../../pages/claim.js";
 import { ErrorPage } from "../../pages/error.js";
 import { HomePage } from "../../pages/home.js";
@@ -21,6 +21,18 @@ const NOT_FOUND_TITLES: Record<string, string> = {
   project_not_found: "No such project",
   serials_not_found: "No such units",
 };
+
+/** A page shows this many parts of a range, with a link to the next ones, and the oldest events of its history. */
+const PAGE_PARTS = 500;
+const PAGE_EVENTS = 100;
+const PAGE_ISSUANCES = 200;
+
+/** A `?cursor=` of a page: the first unit to show. */
+function pageCursor(text: string | undefined): bigint | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-9]{1,16}$/.test(text)) throw new InvalidRequest([{ path: "cursor", message: "must be a unit number" }]);
+  return BigInt(text);
+}
 
 /** Domain errors become pages with the same status, never JSON. */
 async function page(c: Context<AppEnv>, render: () => Promise<Response>): Promise<Response> {
@@ -78,8 +90,9 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
     page(c, async () => {
       const { db, log } = c.get("deps");
       const serials = c.req.param("serials");
-      const status = await statusOf(db, log, serials);
-      const history = await provenanceOf(db, serials, { limit: 200 });
+      const cursor = pageCursor(c.req.query("cursor"));
+      const status = await statusOf(db, log, { serials, cursor, limit: PAGE_PARTS });
+      const history = await provenanceOf(db, serials, { limit: PAGE_EVENTS });
       return c.html(<SerialsPage status={status} events={history.events} more={history.nextCursor !== null} />);
     }),
   );
@@ -88,7 +101,9 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
     page(c, async () => {
       const { db, log, mirror } = c.get("deps");
       const claim = await certifiedClaim(c.get("deps"), c.req.param("id"));
-      const units = (await statusOfMany(db, log, claim.serials)).flatMap((u) => ("parts" in u ? [u] : []));
+      const units = (await statusOfBatch(db, log, claim.serials, c.get("deps").config.statusBatchMaxParts)).flatMap(
+        (u) => ("parts" in u ? [u] : []),
+      );
       const refs = [...new Set(claim.serials.map((s) => parseSerials(s).project))];
       const projects = (await Promise.all(refs.map((r) => findProject(db, r)))).filter(
         (p): p is Project => p !== undefined,
@@ -103,8 +118,18 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
     page(c, async () => {
       const { db } = c.get("deps");
       const ref = c.req.param("ref");
-      const project = await getProject(db, ref);
-      return c.html(<ProjectPage project={project} totals={await projectTotals(db, ref)} />);
+      const project = await getProject(db, ref, { limit: PAGE_ISSUANCES, cursor: undefined });
+      return c.html(
+        <ProjectPage
+          project={project}
+          totals={
+            await issuanceTotals(
+              db,
+              project.issuances.map((i) => i.id),
+            )
+          }
+        />,
+      );
     }),
   );
 }

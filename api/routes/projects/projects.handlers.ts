@@ -9,7 +9,9 @@ export const createProject: RouteHandler<typeof routes.createProject, AppEnv> = 
 };
 
 export const getProject: RouteHandler<typeof routes.getProject, AppEnv> = async (c) => {
-  return c.json(await projects.getProject(c.get("deps").db, c.req.valid("param").ref), 200);
+  const { limit, cursor } = c.req.valid("query");
+  const page = { limit, cursor: cursor === undefined ? undefined : BigInt(cursor) };
+  return c.json(await projects.getProject(c.get("deps").db, c.req.valid("param").ref, page), 200);
 };
 
 export const listProjects: RouteHandler<typeof routes.listProjects, AppEnv> = async (c) => {

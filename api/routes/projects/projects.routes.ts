@@ -1,6 +1,18 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../../http/auth.js";
-import { bearer, body, Country, IdempotencyHeaders, IsoDate, json, Page, problems, Text } from "../../http/schemas.js";
+import {
+  bearer,
+  body,
+  Country,
+  IdempotencyHeaders,
+  IsoDate,
+  json,
+  Limit,
+  NumericCursor,
+  Page,
+  problems,
+  Text,
+} from "../../http/schemas.js";
 import { Issuance } from "../issuances/issuances.routes.js";
 
 export const ProjectRef = z
@@ -46,11 +58,22 @@ export const getProject = createRoute({
   method: "get",
   path: "/v1/projects/{ref}",
   tags: ["Registry data"],
-  summary: "A project with its issuances (public)",
-  request: { params: z.object({ ref: z.string().max(16) }) },
+  summary: "A project with its issuances, oldest first, a page at a time (public)",
+  request: {
+    params: z.object({ ref: z.string().max(16) }),
+    query: z.object({
+      limit: Limit.default(500).openapi({ description: "issuances per page" }),
+      cursor: NumericCursor,
+    }),
+  },
   responses: {
-    200: json(Project.extend({ issuances: z.array(Issuance) }).openapi("ProjectWithIssuances"), "The project"),
-    ...problems(404),
+    200: json(
+      Project.extend({ issuances: z.array(Issuance), issuancesNextCursor: z.string().nullable() }).openapi(
+        "ProjectWithIssuances",
+      ),
+      "The project",
+    ),
+    ...problems(400, 404),
   },
 });
 

@@ -1,11 +1,13 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { json, Limit, NumericCursor, problems } from "../../http/schemas.js";
+import { PROVENANCE_LIMITS } from "../../ledger/provenance.js";
 
 export const getProvenance = createRoute({
   method: "get",
   path: "/v1/provenance/{serials}",
   tags: ["Status and provenance"],
   summary: "Every journal event that touched the range, oldest first, with its hash chain (public)",
+  description: `A page holds at most \`limit\` events, and fewer where their serials would together name more than ${PROVENANCE_LIMITS.serialsPerPage.toLocaleString("en")} ranges; \`nextCursor\` continues.`,
   request: {
     params: z.object({ serials: z.string().max(200) }),
     query: z.object({

@@ -1,14 +1,22 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/env.js";
+import { slicedJson } from "../../http/sliced-json.js";
 import * as status from "../../ledger/status.js";
 import type * as routes from "./status.routes.js";
 
 export const getStatus: RouteHandler<typeof routes.getStatus, AppEnv> = async (c) => {
   const { db, log } = c.get("deps");
-  return c.json(await status.coalescedStatusOf(db, log, c.req.valid("param").serials), 200);
+  const { limit, cursor } = c.req.valid("query");
+  const query = {
+    serials: c.req.valid("param").serials,
+    limit,
+    cursor: cursor === undefined ? undefined : BigInt(cursor),
+  };
+  return c.json(await status.coalescedStatusOf(db, log, query), 200);
 };
 
 export const batchStatus: RouteHandler<typeof routes.batchStatus, AppEnv> = async (c) => {
-  const { db, log } = c.get("deps");
-  return c.json({ results: await status.statusOfMany(db, log, c.req.valid("json").serials) }, 200);
+  const { db, log, config } = c.get("deps");
+  const results = await status.statusOfBatch(db, log, c.req.valid("json").serials, config.statusBatchMaxParts);
+  return slicedJson(c, "results", results);
 };

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { json, problems, SerialString } from "../../http/schemas.js";
+import { json, NumericCursor, problems, SerialString } from "../../http/schemas.js";
 import { UNIT_STATES } from "../../ledger/segments.js";
+import { STATUS_LIMITS } from "../../ledger/status.js";
 
 const Part = z.object({
   serials: z.string(),
@@ -20,6 +21,10 @@ export const Status = z
     quantity: z.number().int(),
     doubleCounted: z.boolean(),
     parts: z.array(Part),
+    nextCursor: z.string().nullable().openapi({
+      description:
+        "Where the parts continue: the first unit of the next page (`GET /v1/status/{serials}?cursor=`), or null when they end here",
+    }),
   })
   .openapi("Status");
 
@@ -27,8 +32,20 @@ export const getStatus = createRoute({
   method: "get",
   path: "/v1/status/{serials}",
   tags: ["Status and provenance"],
-  summary: "What has happened to every unit of a range (public)",
-  request: { params: z.object({ serials: z.string().max(200).openapi({ example: "JCM-JP-MN006-2020-1-100" }) }) },
+  summary: "What has happened to every unit of a range, a page of parts at a time (public)",
+  request: {
+    params: z.object({ serials: z.string().max(200).openapi({ example: "JCM-JP-MN006-2020-1-100" }) }),
+    query: z.object({
+      limit: z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(STATUS_LIMITS.partsPerPage)
+        .default(STATUS_LIMITS.partsPerPage)
+        .openapi({ description: "parts per page" }),
+      cursor: NumericCursor.openapi({ description: "the first unit of the page: a `nextCursor`" }),
+    }),
+  },
   responses: { 200: json(Status, "The status"), ...problems(400, 404) },
 });
 
@@ -37,6 +54,7 @@ export const batchStatus = createRoute({
   path: "/v1/status",
   tags: ["Status and provenance"],
   summary: "Status of up to 10,000 ranges; a bad entry fails only itself (public)",
+  description: `Each range shows its first ${STATUS_LIMITS.partsPerRangeInBatch} parts (the rest: \`GET /v1/status/{serials}?cursor=\` from its \`nextCursor\`). An answer that would describe more parts than \`STATUS_BATCH_MAX_PARTS\` (50,000 by default) is refused with 422 \`answer_too_large\`.`,
   request: {
     body: {
       required: true,
@@ -54,6 +72,6 @@ export const batchStatus = createRoute({
       }),
       "One result per input, in order",
     ),
-    ...problems(400, 413, 415),
+    ...problems(400, 413, 415, 422),
   },
 });
