@@ -2,10 +2,11 @@ import { mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { is } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
-import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePglite, PgliteDatabase, PgliteTransaction } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
 import * as schema from "./schema.js";
@@ -18,6 +19,14 @@ export interface Database {
   readonly kind: "pglite" | "postgres";
   readonly db: Db;
   close(): Promise<void>;
+}
+
+/**
+ * Whether statements run inside this process (PGlite) and so hold its event loop while they run,
+ * rather than on a server while the process serves other requests.
+ */
+export function runsInProcess(db: Db): boolean {
+  return is(db, PgliteDatabase) || is(db, PgliteTransaction);
 }
 
 export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));

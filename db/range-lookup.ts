@@ -19,8 +19,21 @@ export function overlapsRange(table: keyof typeof KEYS, alias: string, key: SQL,
       WHERE z.${k} = ${key} AND lower(z.serials) <= ${start} ORDER BY lower(z.serials) DESC LIMIT 1), ${start})`;
 }
 
-/** Ranges asked about, as the table `r(registry, s, e, ord)` with `ord` counting from 1 in list order. */
-export function requestedRanges(list: readonly { registry: string; start: bigint; end: bigint }[]): SQL {
+/** Columns that travel beside each requested range: name → array parameter, one element per range. */
+export type RangeColumns = Readonly<Record<string, SQL>>;
+
+/**
+ * Ranges asked about, as the table `r(registry, s, e, …extra, ord)` with `ord` counting from 1 in
+ * list order. Whatever else a statement needs per range travels in the same unnest: a join of two
+ * unnests on `ord` is planned, in a prepared statement, as if each held ten rows, and so as a
+ * nested loop over both.
+ */
+export function requestedRanges(
+  list: readonly { registry: string; start: bigint; end: bigint }[],
+  extra: RangeColumns = {},
+): SQL {
+  const names = Object.keys(extra);
+  const columns = names.map((name) => sql`, ${extra[name]}`);
   return sql`unnest(${arrayParam(
     list.map((l) => l.registry),
     "text",
@@ -30,5 +43,5 @@ export function requestedRanges(list: readonly { registry: string; start: bigint
   )}, ${arrayParam(
     list.map((l) => l.end),
     "int8",
-  )}) WITH ORDINALITY AS r(registry, s, e, ord)`;
+  )}${sql.join(columns)}) WITH ORDINALITY AS r(registry, s, e${sql.raw(names.map((n) => `, ${n}`).join(""))}, ord)`;
 }

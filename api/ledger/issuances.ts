@@ -107,10 +107,9 @@ export async function listIssuancesOfProject(
     sql`SELECT ${ISSUANCE_COLUMNS} FROM issuances i JOIN projects p ON p.ref = i.project_ref
         WHERE i.project_ref = ${ref} AND i.id > ${page.cursor ?? 0n} ORDER BY i.id LIMIT ${page.limit + 1}`,
   );
-  const issuances = found.slice(0, page.limit).map(issuanceFromRow);
   return {
-    issuances,
-    nextCursor: found.length > page.limit ? String(parseIssuanceId(issuances.at(-1)?.id ?? "")) : null,
+    issuances: found.slice(0, page.limit).map(issuanceFromRow),
+    nextCursor: found.length > page.limit ? String(big(found[page.limit - 1]?.id)) : null,
   };
 }
 

@@ -1,6 +1,6 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { requestedRanges } from "../../db/range-lookup.js";
+import { type RangeColumns, requestedRanges } from "../../db/range-lookup.js";
 import { big, preparedRows, type Row, str } from "../../db/values.js";
 import { InvalidRequest, InvalidSerials, type LedgerError, SerialsNotFound } from "./errors.js";
 import { normalize, overlaps, type Range } from "./ranges.js";
@@ -51,10 +51,15 @@ function place(r: SerialRange, hits: IssuanceHit[]): IssuanceHit | string {
  * Issuances of a registry never overlap, so the two starting last at or before the range's end are
  * the only candidates.
  */
-export function issuanceHitsSql(parsed: readonly SerialRange[]): SQL {
-  return sql`SELECT r.ord::int AS ord, r.s, r.e, i.id, i.project_ref, i.vintage,
+export function issuanceHitsSql(parsed: readonly SerialRange[], extra: RangeColumns = {}): SQL {
+  const more = sql.raw(
+    Object.keys(extra)
+      .map((name) => `r.${name}, `)
+      .join(""),
+  );
+  return sql`SELECT r.ord::int AS ord, r.s, r.e, ${more}i.id, i.project_ref, i.vintage,
                     lower(i.serials) AS lo, upper(i.serials) - 1 AS hi, p.host_country
-             FROM ${requestedRanges(parsed)}
+             FROM ${requestedRanges(parsed, extra)}
              JOIN LATERAL (
                SELECT * FROM issuances i
                WHERE i.registry = r.registry AND lower(i.serials) <= r.e

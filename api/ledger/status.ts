@@ -1,8 +1,8 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
+import { type Db, runsInProcess } from "../../db/client.js";
 import { overlapsRange } from "../../db/range-lookup.js";
-import { arrayParam, big, preparedRows, strOrNull } from "../../db/values.js";
+import { arrayParam, big, preparedRows, type Row, strOrNull } from "../../db/values.js";
 import { coalescing } from "./coalesce.js";
 import type { Logger } from "./deps.js";
 import { InvalidRequest, invariant, LedgerError } from "./errors.js";
@@ -58,10 +58,10 @@ export const STATUS_LIMITS = {
   partsPerPage: 1_000,
   /** Parts of each range in a batch; the rest is paged with the single lookup. */
   partsPerRangeInBatch: 100,
-  /** Ranges of a batch looked up by one statement, when their rows fit `rowsPerStatement`. */
-  rangesPerStatement: 1_000,
-  /** Rows one statement may return: a statement that would return more is split. */
-  rowsPerStatement: 10_000,
+  /** Ranges one statement looks up, and rows it may return (more, and the ranges are split). */
+  statement: { ranges: 1_000, rows: 10_000 },
+  /** The same on PGlite, whose statements hold the server's event loop while they run. */
+  inProcessStatement: { ranges: 250, rows: 1_000 },
 } as const;
 
 /** A batch whose answer would hold more parts than its limit. */
@@ -144,28 +144,34 @@ interface PageSpec {
  * statement returns at most `maxRows + 1` rows: a caller that gets more splits its ranges.
  */
 export function statusSql(pages: readonly PageSpec[], maxRows: number): SQL {
-  return sql`WITH h AS (${issuanceHitsSql(pages.map((p) => p.range))}),
-      g AS (SELECT * FROM unnest(${arrayParam(
-        pages.map((p) => p.from),
-        "int8",
-      )}, ${arrayParam(
-        pages.map((p) => p.limit + 1),
-        "int4",
-      )}) WITH ORDINALITY AS g(w, n, ord))
+  const page = {
+    w: arrayParam(
+      pages.map((p) => p.from),
+      "int8",
+    ),
+    n: arrayParam(
+      pages.map((p) => p.limit + 1),
+      "int4",
+    ),
+  };
+  return sql`WITH h AS (${issuanceHitsSql(
+    pages.map((p) => p.range),
+    page,
+  )})
       SELECT h.ord, h.id::text AS iss, h.project_ref, h.vintage, h.lo::text AS iss_lo,
              h.hi::text AS iss_hi, h.host_country, x.src, x.id::text AS id, x.lo::text AS lo, x.hi::text AS hi,
              x.state, x.holder, x.claim_id, x.report_id, x.token_id, x.authorized, x.corresponding_adjustment
-      FROM h JOIN g ON g.ord = h.ord LEFT JOIN LATERAL (
+      FROM h LEFT JOIN LATERAL (
         (SELECT 's' AS src, s.id, lower(s.serials) AS lo, upper(s.serials) - 1 AS hi, s.state, s.holder,
                s.claim_id, s.report_id, s.token_id, s.authorized, s.corresponding_adjustment
          FROM segments s
-         WHERE ${overlapsRange("segments", "s", sql`h.id`, sql`g.w`, sql`h.e`)}
-         ORDER BY lower(s.serials) LIMIT g.n)
+         WHERE ${overlapsRange("segments", "s", sql`h.id`, sql`h.w`, sql`h.e`)}
+         ORDER BY lower(s.serials) LIMIT h.n)
         UNION ALL
         (SELECT 'u', u.id, lower(u.serials), upper(u.serials) - 1, NULL, NULL, u.claim_id, u.report_id, NULL, NULL, NULL
          FROM use_ranges u
-         WHERE ${overlapsRange("use_ranges", "u", sql`h.id`, sql`g.w`, sql`h.e`)}
-         ORDER BY lower(u.serials) LIMIT g.n)
+         WHERE ${overlapsRange("use_ranges", "u", sql`h.id`, sql`h.w`, sql`h.e`)}
+         ORDER BY lower(u.serials) LIMIT h.n)
       ) x ON h.lo <= h.s AND h.hi >= h.e
       LIMIT ${maxRows + 1}`;
 }
@@ -176,20 +182,14 @@ interface Found {
   uses: UseRow[];
 }
 
-/**
- * The rows of every page, by position. A statement that would return more than its row limit is
- * split in halves until each part fits; one range alone always fits, as its rows are bounded by
- * its page size.
- */
-async function fetchPages(db: Db, pages: readonly PageSpec[]): Promise<Found[]> {
-  const found = await preparedRows(db, statusSql(pages, STATUS_LIMITS.rowsPerStatement));
-  if (found.length > STATUS_LIMITS.rowsPerStatement && pages.length > 1) {
-    const half = Math.ceil(pages.length / 2);
-    return [...(await fetchPages(db, pages.slice(0, half))), ...(await fetchPages(db, pages.slice(half)))];
-  }
-  invariant(found.length <= STATUS_LIMITS.rowsPerStatement, "one page returned more rows than its limit allows");
+/** How many ranges one status statement looks up, and how many rows it may return, on this database. */
+export function statementBounds(db: Db): { ranges: number; rows: number } {
+  return runsInProcess(db) ? STATUS_LIMITS.inProcessStatement : STATUS_LIMITS.statement;
+}
+
+function foundOf(pages: readonly PageSpec[], rows: readonly Row[]): Found[] {
   const out: Found[] = pages.map(() => ({ hits: [], segs: [], uses: [] }));
-  for (const row of found) {
+  for (const row of rows) {
     const own = out[Number(row.ord) - 1] as Found;
     const iss = String(row.iss);
     if (!own.hits.some((h) => String(h.id) === iss)) own.hits.push(hitFromRow(row));
@@ -203,6 +203,32 @@ async function fetchPages(db: Db, pages: readonly PageSpec[]): Promise<Found[]> 
     }
   }
   for (const own of out) own.hits.sort((a, b) => (a.start < b.start ? -1 : 1));
+  return out;
+}
+
+/**
+ * The rows of every page, by position, a bounded statement at a time with the event loop free
+ * before each. A statement that would return more rows than its bound is sent again for half as
+ * many ranges, and so are the statements after it; one range alone is bounded by its page size.
+ */
+async function fetchPages(db: Db, pages: readonly PageSpec[]): Promise<Found[]> {
+  const bounds = statementBounds(db);
+  const out: Found[] = [];
+  let size: number = bounds.ranges;
+  for (let at = 0; at < pages.length; ) {
+    if (at > 0) await yieldToLoop();
+    const chunk = pages.slice(at, at + size);
+    // One range alone may return all the rows of its page: a segment and a use per part, and one more.
+    const maxRows = Math.max(bounds.rows, ...chunk.map((p) => 2 * (p.limit + 1)));
+    const rows = await preparedRows(db, statusSql(chunk, maxRows));
+    if (rows.length > maxRows && chunk.length > 1) {
+      size = Math.ceil(chunk.length / 2);
+      continue;
+    }
+    invariant(rows.length <= maxRows, "one page returned more rows than its bound allows");
+    out.push(...foundOf(chunk, rows));
+    at += chunk.length;
+  }
   return out;
 }
 
@@ -247,7 +273,8 @@ function requireCursorInRange(query: StatusQuery): void {
 /**
  * Status of many ranges, each a page of at most its `limit` parts: each range is placed in its
  * issuance, and where it lies inside one, that issuance's segments and terminal uses over the page
- * come back beside it. A malformed or unknown entry, or a cursor outside its range, fails only itself.
+ * come back beside it. A malformed or unknown entry fails only itself. Cursors were checked by the
+ * caller (`requireCursorInRange`).
  */
 export async function statusOfMany(db: Db, log: Logger, queries: readonly StatusQuery[]): Promise<StatusResult[]> {
   const { parsed, valid } = parseEach(queries.map((q) => q.serials));
@@ -265,16 +292,18 @@ export async function statusOfMany(db: Db, log: Logger, queries: readonly Status
   return resolved.map((r, index) => {
     const q = queries[index] as StatusQuery;
     if ("error" in r) return { serials: q.serials, error: r.error, status: r.status };
-    const fault = cursorFault(r.ok, q.cursor);
-    if (fault) return { serials: q.serials, error: fault, status: 400 };
+    invariant(cursorFault(r.ok, q.cursor) === undefined, "a status cursor outside its range was not refused");
     return pageOf(log, r.ok, q.cursor ?? r.ok.start, q.limit, byIndex[index] as Found);
   });
 }
 
+/** Ranges of a batch looked up between two checks of its answer's size. */
+const BATCH_CHUNK = 1_000;
+
 /**
  * Status of a batch of ranges, each with the first `partsPerRangeInBatch` parts, looked up a
- * statement at a time with the event loop free in between; refused once the answer would hold
- * more than `maxParts` parts, before any more of it is looked up.
+ * bounded statement at a time with the event loop free in between; refused once the answer would
+ * hold more than `maxParts` parts, before much more of it is looked up.
  */
 export async function statusOfBatch(
   db: Db,
@@ -283,11 +312,11 @@ export async function statusOfBatch(
   maxParts: number,
 ): Promise<StatusResult[]> {
   const results: StatusResult[] = [];
+  const limit = Math.min(STATUS_LIMITS.partsPerRangeInBatch, maxParts);
   let parts = 0;
-  for (let offset = 0; offset < inputs.length; offset += STATUS_LIMITS.rangesPerStatement) {
+  for (let offset = 0; offset < inputs.length; offset += BATCH_CHUNK) {
     if (offset > 0) await yieldToLoop();
-    const chunk = inputs.slice(offset, offset + STATUS_LIMITS.rangesPerStatement);
-    const limit = Math.min(STATUS_LIMITS.partsPerRangeInBatch, maxParts);
+    const chunk = inputs.slice(offset, offset + BATCH_CHUNK);
     for (const r of await statusOfMany(
       db,
       log,
@@ -319,7 +348,7 @@ export async function coalescedStatusOf(db: Db, log: Logger, query: StatusQuery)
   if (!lookup) {
     lookup = coalescing((queries: StatusQuery[]) => statusOfMany(db, log, queries), {
       inFlight: 1,
-      maxBatch: STATUS_LIMITS.rangesPerStatement,
+      maxBatch: STATUS_LIMITS.statement.ranges,
     });
     coalescers.set(db, lookup);
   }

@@ -4,7 +4,7 @@ import { claimInsert } from "../../api/ledger/claims.js";
 import { type JournalEntry, journalInserts, prepareJournal } from "../../api/ledger/journal.js";
 import { resolveAll } from "../../api/ledger/resolve.js";
 import { unitEntry } from "../../api/ledger/selection.js";
-import { STATUS_LIMITS, statusSql } from "../../api/ledger/status.js";
+import { statementBounds, statusSql } from "../../api/ledger/status.js";
 import { loadSegments, lockIssuances, replaceSegments, useRangesInsert } from "../../api/ledger/store.js";
 import type { Db } from "../../db/client.js";
 import { preparedRows, rows, writeTogether } from "../../db/values.js";
@@ -39,15 +39,21 @@ const rangeOf = ([start, end]: [number, number]) => ({
 });
 
 /**
- * The database work of status lookups, raw: the very query the service sends, nothing around it,
- * with the page size of a batch entry or of a single lookup.
+ * The database work of status lookups, raw: the very statements the service sends, as many ranges
+ * to each as it puts there, with the page size of a batch entry or of a single lookup, and nothing
+ * around them.
  */
 export async function rawStatus(db: Db, ranges: [number, number][], limit: number): Promise<number> {
-  const pages = ranges.map((r) => {
-    const range = rangeOf(r);
-    return { range, from: range.start, limit };
-  });
-  return (await preparedRows(db, statusSql(pages, STATUS_LIMITS.rowsPerStatement))).length;
+  const bounds = statementBounds(db);
+  let rows = 0;
+  for (let at = 0; at < ranges.length; at += bounds.ranges) {
+    const pages = ranges.slice(at, at + bounds.ranges).map((r) => {
+      const range = rangeOf(r);
+      return { range, from: range.start, limit };
+    });
+    rows += (await preparedRows(db, statusSql(pages, bounds.rows))).length;
+  }
+  return rows;
 }
 
 /**
