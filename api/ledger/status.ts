@@ -13,6 +13,7 @@ import {
   issuanceHitsSql,
   parseEach,
   placeEach,
+  type Resolution,
   type ResolvedRange,
   resolutionError,
 } from "./resolve.js";
@@ -59,9 +60,9 @@ export const STATUS_LIMITS = {
   /** Parts of each range in a batch; the rest is paged with the single lookup. */
   partsPerRangeInBatch: 100,
   /** Ranges one statement looks up, and rows it may return (more, and the ranges are split). */
-  statement: { ranges: 1_000, rows: 10_000 },
+  statement: { ranges: 1_000, rows: 5_000 },
   /** The same on PGlite, whose statements hold the server's event loop while they run. */
-  inProcessStatement: { ranges: 250, rows: 1_000 },
+  inProcessStatement: { ranges: 250, rows: 500 },
 } as const;
 
 /** A batch whose answer would hold more parts than its limit. */
@@ -207,16 +208,18 @@ function foundOf(pages: readonly PageSpec[], rows: readonly Row[]): Found[] {
 }
 
 /**
- * The rows of every page, by position, a bounded statement at a time with the event loop free
- * before each. A statement that would return more rows than its bound is sent again for half as
- * many ranges, and so are the statements after it; one range alone is bounded by its page size.
+ * The rows of the pages, a bounded statement at a time, each statement's pages (from position
+ * `offset`) handed over before the next is sent, with the event loop free in between. A statement
+ * that would return more rows than its bound is sent again for half as many ranges, and so are the
+ * statements after it; one range alone is bounded by its page size.
  */
-async function fetchPages(db: Db, pages: readonly PageSpec[]): Promise<Found[]> {
+async function* statements(db: Db, pages: readonly PageSpec[]): AsyncGenerator<{ offset: number; found: Found[] }> {
   const bounds = statementBounds(db);
-  const out: Found[] = [];
   let size: number = bounds.ranges;
+  let first = true;
   for (let at = 0; at < pages.length; ) {
-    if (at > 0) await yieldToLoop();
+    if (!first) await yieldToLoop();
+    first = false;
     const chunk = pages.slice(at, at + size);
     // One range alone may return all the rows of its page: a segment and a use per part, and one more.
     const maxRows = Math.max(bounds.rows, ...chunk.map((p) => 2 * (p.limit + 1)));
@@ -226,10 +229,9 @@ async function fetchPages(db: Db, pages: readonly PageSpec[]): Promise<Found[]> 
       continue;
     }
     invariant(rows.length <= maxRows, "one page returned more rows than its bound allows");
-    out.push(...foundOf(chunk, rows));
+    yield { offset: at, found: foundOf(chunk, rows) };
     at += chunk.length;
   }
-  return out;
 }
 
 /** A page of one placed range from its rows: at most `limit` parts, checked against the uses over the same units. */
@@ -282,18 +284,24 @@ export async function statusOfMany(db: Db, log: Logger, queries: readonly Status
     const q = queries[v.index] as StatusQuery;
     return { range: v.p, from: q.cursor ?? v.p.start, limit: q.limit };
   });
-  const found = pages.length > 0 ? await fetchPages(db, pages) : [];
-  const byIndex: (Found | undefined)[] = queries.map(() => undefined);
-  for (const [k, v] of valid.entries()) byIndex[v.index] = found[k];
-  const resolved = placeEach(
-    parsed,
-    byIndex.map((f) => f?.hits ?? []),
+  const results: (StatusResult | undefined)[] = parsed.map((p, index) =>
+    typeof p === "string" ? { serials: (queries[index] as StatusQuery).serials, error: p, status: 400 } : undefined,
   );
-  return resolved.map((r, index) => {
-    const q = queries[index] as StatusQuery;
-    if ("error" in r) return { serials: q.serials, error: r.error, status: r.status };
-    invariant(cursorFault(r.ok, q.cursor) === undefined, "a status cursor outside its range was not refused");
-    return pageOf(log, r.ok, q.cursor ?? r.ok.start, q.limit, byIndex[index] as Found);
+  for await (const { offset, found } of statements(db, pages)) {
+    for (const [k, f] of found.entries()) {
+      const { p, index } = valid[offset + k] as { p: SerialRange; index: number };
+      const q = queries[index] as StatusQuery;
+      const [r] = placeEach([p], [f.hits]) as [Resolution];
+      if ("error" in r) results[index] = { serials: q.serials, error: r.error, status: r.status };
+      else {
+        invariant(cursorFault(r.ok, q.cursor) === undefined, "a status cursor outside its range was not refused");
+        results[index] = pageOf(log, r.ok, q.cursor ?? r.ok.start, q.limit, f);
+      }
+    }
+  }
+  return results.map((r) => {
+    invariant(r !== undefined, "a status query was neither refused nor looked up");
+    return r;
   });
 }
 

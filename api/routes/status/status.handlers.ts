@@ -18,5 +18,5 @@ export const getStatus: RouteHandler<typeof routes.getStatus, AppEnv> = async (c
 export const batchStatus: RouteHandler<typeof routes.batchStatus, AppEnv> = async (c) => {
   const { db, log, config } = c.get("deps");
   const results = await status.statusOfBatch(db, log, c.req.valid("json").serials, config.statusBatchMaxParts);
-  return slicedJson(c, "results", results);
+  return slicedJson(c, "results", results, (r) => ("parts" in r ? r.parts.length + 1 : 1));
 };
