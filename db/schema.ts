@@ -113,6 +113,8 @@ export const segments = pgTable(
   },
   (t) => [
     index("segments_holder").on(t.holder, t.state),
+    // The claims export reads a page of claims and then their segments.
+    index("segments_claim").on(t.claimId).where(sql`${t.claimId} IS NOT NULL`),
     index("segments_start").on(t.issuanceId, sql`lower(${t.serials})`),
     check("segments_state", sql`${t.state} in ('in_registry', 'held', 'tokenized', 'claimed', 'government_used')`),
   ],
@@ -228,7 +230,11 @@ export const journalRanges = pgTable(
     serials: int8range("serials").notNull(),
   },
   // A page of a range's history walks its issuance's entries in order and stops when the page is full.
-  (t) => [index("journal_ranges_issuance_seq").on(t.issuanceId, t.seq)],
+  (t) => [
+    index("journal_ranges_issuance_seq").on(t.issuanceId, t.seq),
+    // The reports export reads a page of reports and then the ranges of their journal entries.
+    index("journal_ranges_seq").on(t.seq),
+  ],
 );
 
 export const idempotencyKeys = pgTable(

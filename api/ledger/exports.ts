@@ -1,12 +1,15 @@
+import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { big, bool, date, day, type Row, rows, str, strOrNull } from "../../db/values.js";
+import { arrayParam, big, bool, date, day, type Row, rows, str, strOrNull } from "../../db/values.js";
 import { madeInYear } from "./claims.js";
 import { formatSerials } from "./serials.js";
 
 /**
  * CSV reports for governments and registries. One row per claimed (or reported) serial range, so
- * a host country sees exactly which units its corresponding adjustments must cover.
+ * a host country sees exactly which units its corresponding adjustments must cover. A report is
+ * streamed a page of records at a time: however large it is, each read and what is held in
+ * memory stay small.
  */
 export const CLAIMS_CSV_HEADER = [
   "claim_id",
@@ -79,28 +82,65 @@ function rangeCells(r: Row): (string | number)[] {
   ];
 }
 
-export async function claimsCsv(
+/** Claims or reports per page of an export: each page is one bounded read, with the event loop free between pages. */
+export const EXPORT_PAGE = 100;
+
+/**
+ * The lines of a report, page by page: `page(after)` reads the rows of the next records (records
+ * ordered by id, at most `EXPORT_PAGE` of them, with every row of each) and says where it stopped.
+ */
+async function* paged(
+  header: readonly string[],
+  page: (after: string) => Promise<{ rows: Row[]; last: string | undefined }>,
+  line: (r: Row) => (string | number | boolean | null)[],
+): AsyncGenerator<string> {
+  yield csvLine(header);
+  let after = "";
+  for (;;) {
+    const { rows: found, last } = await page(after);
+    if (found.length > 0) yield found.map((r) => csvLine(line(r))).join("");
+    if (last === undefined) return;
+    after = last;
+    await yieldToLoop();
+  }
+}
+
+/** Voluntary claims on units, one row per claimed range, oldest claim first, streamed a page of claims at a time. */
+export function claimsCsv(
   db: Db,
   f: { hostCountry?: string | undefined; year?: number | undefined },
-): Promise<string> {
-  const found = await rows(
-    db,
-    sql`SELECT c.id, c.created_at, c.claimant_id, o.name AS claimant_name, c.beneficiary_name, c.beneficiary_country,
-               c.claim_type, c.purpose, c.period_start, c.period_end, c.tx_hash,
-               lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi, s.authorized, s.corresponding_adjustment,
-               i.registry, i.project_ref, i.vintage, p.host_country
-        FROM claims c
-        JOIN organizations o ON o.id = c.claimant_id
-        JOIN segments s ON s.claim_id = c.id
-        JOIN issuances i ON i.id = s.issuance_id
-        JOIN projects p ON p.ref = i.project_ref
-        WHERE (${f.hostCountry ?? null}::text IS NULL OR p.host_country = ${f.hostCountry ?? null})
-          AND ${f.year === undefined ? sql`true` : madeInYear(f.year)}
-        ORDER BY c.created_at, c.id, i.id, lower(s.serials)`,
-  );
-  let out = csvLine(CLAIMS_CSV_HEADER);
-  for (const r of found) {
-    out += csvLine([
+  pageSize = EXPORT_PAGE,
+): AsyncGenerator<string> {
+  return paged(
+    CLAIMS_CSV_HEADER,
+    async (after) => {
+      const claims = await rows(
+        db,
+        sql`SELECT c.id FROM claims c
+            WHERE c.id > ${after}
+              AND (${f.hostCountry ?? null}::text IS NULL OR ${f.hostCountry ?? null} = ANY(c.host_countries))
+              AND ${f.year === undefined ? sql`true` : madeInYear(f.year)}
+            ORDER BY c.id LIMIT ${pageSize + 1}`,
+      );
+      const ids = claims.slice(0, pageSize).map((r) => str(r.id));
+      const found = await rows(
+        db,
+        sql`SELECT c.id, c.created_at, c.claimant_id, o.name AS claimant_name, c.beneficiary_name, c.beneficiary_country,
+                   c.claim_type, c.purpose, c.period_start, c.period_end, c.tx_hash,
+                   lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi, s.authorized, s.corresponding_adjustment,
+                   i.registry, i.project_ref, i.vintage, p.host_country
+            FROM claims c
+            JOIN organizations o ON o.id = c.claimant_id
+            JOIN segments s ON s.claim_id = c.id
+            JOIN issuances i ON i.id = s.issuance_id
+            JOIN projects p ON p.ref = i.project_ref
+            WHERE c.id = ANY(${arrayParam(ids, "text")})
+              AND (${f.hostCountry ?? null}::text IS NULL OR p.host_country = ${f.hostCountry ?? null})
+            ORDER BY c.id, i.id, lower(s.serials)`,
+      );
+      return { rows: found, last: claims.length > pageSize ? ids.at(-1) : undefined };
+    },
+    (r) => [
       str(r.id),
       date(r.created_at).toISOString(),
       str(r.claimant_id),
@@ -115,31 +155,43 @@ export async function claimsCsv(
       bool(r.authorized),
       bool(r.corresponding_adjustment),
       strOrNull(r.tx_hash),
-    ]);
-  }
-  return out;
+    ],
+  );
 }
 
-export async function governmentUsesCsv(
+/** A party's reports, one row per range, oldest first, streamed a page of reports at a time. */
+export function governmentUsesCsv(
   db: Db,
   f: { party?: string | undefined; year?: number | undefined },
-): Promise<string> {
-  const found = await rows(
-    db,
-    sql`SELECT r.id, r.created_at, r.party, r.kind, r.year, r.reference,
-               lower(j.serials)::text AS lo, (upper(j.serials) - 1)::text AS hi,
-               i.registry, i.project_ref, i.vintage, p.host_country
-        FROM government_reports r
-        JOIN journal_ranges j ON j.seq = r.journal_seq
-        JOIN issuances i ON i.id = j.issuance_id
-        JOIN projects p ON p.ref = i.project_ref
-        WHERE (${f.party ?? null}::text IS NULL OR r.party = ${f.party ?? null})
-          AND (${f.year ?? null}::int IS NULL OR r.year = ${f.year ?? null})
-        ORDER BY r.created_at, r.id, i.id, lower(j.serials)`,
-  );
-  let out = csvLine(GOVERNMENT_USES_CSV_HEADER);
-  for (const r of found) {
-    out += csvLine([
+  pageSize = EXPORT_PAGE,
+): AsyncGenerator<string> {
+  return paged(
+    GOVERNMENT_USES_CSV_HEADER,
+    async (after) => {
+      const reports = await rows(
+        db,
+        sql`SELECT r.id FROM government_reports r
+            WHERE r.id > ${after}
+              AND (${f.party ?? null}::text IS NULL OR r.party = ${f.party ?? null})
+              AND (${f.year ?? null}::int IS NULL OR r.year = ${f.year ?? null})
+            ORDER BY r.id LIMIT ${pageSize + 1}`,
+      );
+      const ids = reports.slice(0, pageSize).map((r) => str(r.id));
+      const found = await rows(
+        db,
+        sql`SELECT r.id, r.created_at, r.party, r.kind, r.year, r.reference,
+                   lower(j.serials)::text AS lo, (upper(j.serials) - 1)::text AS hi,
+                   i.registry, i.project_ref, i.vintage, p.host_country
+            FROM government_reports r
+            JOIN journal_ranges j ON j.seq = r.journal_seq
+            JOIN issuances i ON i.id = j.issuance_id
+            JOIN projects p ON p.ref = i.project_ref
+            WHERE r.id = ANY(${arrayParam(ids, "text")})
+            ORDER BY r.id, i.id, lower(j.serials)`,
+      );
+      return { rows: found, last: reports.length > pageSize ? ids.at(-1) : undefined };
+    },
+    (r) => [
       str(r.id),
       date(r.created_at).toISOString(),
       str(r.party),
@@ -147,7 +199,6 @@ export async function governmentUsesCsv(
       Number(r.year),
       str(r.reference),
       ...rangeCells(r),
-    ]);
-  }
-  return out;
+    ],
+  );
 }

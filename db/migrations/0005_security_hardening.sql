@@ -10,4 +10,6 @@ UPDATE "idempotency_keys"
        "created_key_id" = "body"::jsonb ->> 'id'
  WHERE "status" = 201 AND "body" LIKE '{"id":"key\_%","key":"jcmk\_%';--> statement-breakpoint
 CREATE INDEX "journal_ranges_issuance_seq" ON "journal_ranges" USING btree ("issuance_id","seq");--> statement-breakpoint
+CREATE INDEX "journal_ranges_seq" ON "journal_ranges" USING btree ("seq");--> statement-breakpoint
+CREATE INDEX "segments_claim" ON "segments" USING btree ("claim_id") WHERE "segments"."claim_id" IS NOT NULL;--> statement-breakpoint
 ALTER TABLE "organizations" ADD CONSTRAINT "organizations_registries" CHECK (("organizations"."role" = 'registry' OR cardinality("organizations"."registries") = 0) AND array_to_string("organizations"."registries", ',') ~ '^([A-Z]{2}(,[A-Z]{2})*)?$');

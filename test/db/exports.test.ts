@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLAIMS_CSV_HEADER, GOVERNMENT_USES_CSV_HEADER } from "../../api/ledger/exports.js";
+import {
+  CLAIMS_CSV_HEADER,
+  claimsCsv,
+  GOVERNMENT_USES_CSV_HEADER,
+  governmentUsesCsv,
+} from "../../api/ledger/exports.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 
@@ -121,6 +126,54 @@ describe.runIf(databaseAvailable())("CSV reports for governments", () => {
     const csv = await (await t.app.request(`/v1/exports/claims.csv?year=${year}`)).text();
     // Beneficiary and purpose: both cells of each claim start with the apostrophe.
     for (const name of names) expect(csv.split(`,'${name},`).length - 1, JSON.stringify(name)).toBe(2);
+  });
+
+  it("streams a report a page of records at a time, each row once, in the order of the whole", async () => {
+    const registry = await t.org("registry", "JP");
+    const units = await t.issue({ registry, project: "MN005", hostCountry: "MN", start: 7001, end: 7100 });
+    const claimant = await t.org("company", "JP");
+    const mongolia = await t.org("government", "MN");
+    await t.call("POST", "/v1/deposits", {
+      key: registry.key,
+      body: { serials: [units.serials(7001, 7010)], organizationId: claimant.id, registryReference: "r" },
+    });
+    for (let i = 0; i < 5; i++) {
+      const claim = await t.call("POST", "/v1/claims", {
+        key: claimant.key,
+        body: {
+          serials: [units.serials(7001 + 2 * i), units.serials(7002 + 2 * i)],
+          beneficiary: { name: `Paged ${i}`, country: "JP" },
+          claimType: "contribution",
+          purpose: "paging",
+          period: { start: "2025-01-01", end: "2025-12-31" },
+        },
+      });
+      expect(claim.status).toBe(201);
+      const report = await t.call("POST", "/v1/government-reports", {
+        key: mongolia.key,
+        body: { kind: "authorization", year: 2031, serials: [units.serials(7050 + i)], reference: `page-${i}` },
+      });
+      expect(report.status).toBe(201);
+    }
+    const collect = async (lines: AsyncGenerator<string>) => {
+      const chunks: string[] = [];
+      for await (const chunk of lines) chunks.push(chunk);
+      return chunks;
+    };
+    const claims = await collect(claimsCsv(t.database.db, { year }, 2));
+    const whole = await (await t.app.request(`/v1/exports/claims.csv?year=${year}`)).text();
+    expect(claims.join("")).toBe(whole);
+    expect(claims.length).toBeGreaterThanOrEqual(4);
+    const ids = parse(whole)
+      .slice(1)
+      .map((l) => l.split(",")[0] as string);
+    expect(ids).toEqual([...ids].sort());
+    expect(whole.split("Paged ").length - 1).toBe(5);
+    const reports = await collect(governmentUsesCsv(t.database.db, { party: "MN", year: 2031 }, 2));
+    expect(reports).toHaveLength(4);
+    const allReports = await (await t.app.request("/v1/exports/government-uses.csv?party=MN&year=2031")).text();
+    expect(reports.join("")).toBe(allReports);
+    expect(parse(allReports)).toHaveLength(6);
   });
 
   it("refuses bad filters with 400 problem+json", async () => {
