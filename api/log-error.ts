@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import { DrizzleQueryError } from "drizzle-orm/errors";
-import { rootMessage } from "./ledger/errors.js";
+import { findCause, rootMessage } from "./ledger/errors.js";
 import { pgError } from "./ledger/pg-errors.js";
 
 /** What a log line may say about a failure. */
@@ -23,15 +23,6 @@ function statementName(query: string): string {
   return `${head.slice(0, 60)}#${createHash("sha256").update(query).digest("hex").slice(0, 12)}`;
 }
 
-function find<T>(error: unknown, is: (e: unknown) => e is T): T | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 10; depth++) {
-    if (is(e)) return e;
-    e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;
-  }
-  return undefined;
-}
-
 /** The frames of a stack without its message, which comes first and may span lines. */
 function frames(stack: string | undefined): string | undefined {
   const at = stack?.indexOf("\n    at ") ?? -1;
@@ -39,7 +30,7 @@ function frames(stack: string | undefined): string | undefined {
 }
 
 export function loggableError(error: unknown): LoggedError {
-  const query = find(error, (e): e is DrizzleQueryError => e instanceof DrizzleQueryError);
+  const query = findCause(error, (e): e is DrizzleQueryError => e instanceof DrizzleQueryError);
   const pg = pgError(error);
   const type = error instanceof Error ? error.constructor.name : typeof error;
   // Messages of the database and of failed statements may quote what a caller sent; others name the fault.

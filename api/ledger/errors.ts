@@ -166,6 +166,16 @@ export function invariant(condition: unknown, message: string): asserts conditio
   if (!condition) throw new LedgerInvariantViolation(message);
 }
 
+/** The first of an error and its causes, outermost first, that `is` recognises. */
+export function findCause<T>(error: unknown, is: (e: unknown) => e is T): T | undefined {
+  let e: unknown = error;
+  for (let depth = 0; e && depth < 10; depth++) {
+    if (is(e)) return e;
+    e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;
+  }
+  return undefined;
+}
+
 /** The innermost cause's message: drivers wrap the reason (ECONNREFUSED) in their own errors. */
 export function rootMessage(error: unknown): string {
   let e: unknown = error;

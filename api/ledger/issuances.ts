@@ -344,14 +344,11 @@ function badRows(errors: ErrorDetail[]): InvalidRequest {
 
 /** All or nothing: every faulty row is reported, and none is written unless all are sound. */
 export async function importIssuances(deps: Deps, actor: Actor, list: readonly ImportRow[]): Promise<IssuanceView[]> {
+  const outside = list.filter((r) => !operates(actor, r.params.registry));
   requireOperated(
     actor,
-    list.map((r) => r.params.registry),
-    list.flatMap((r) =>
-      operates(actor, r.params.registry)
-        ? []
-        : [{ ...where(r), message: `registry ${r.params.registry} is not operated by the caller` }],
-    ),
+    outside.map((r) => r.params.registry),
+    outside.map((r) => ({ ...where(r), message: `registry ${r.params.registry} is not operated by the caller` })),
   );
   const errors: ErrorDetail[] = [];
   const missing = await missingProjects(

@@ -1,19 +1,17 @@
+import { findCause } from "./errors.js";
+
+interface DriverError {
+  code: string;
+  constraint?: string;
+}
+
 /** The driver's error behind a drizzle error (drizzle wraps it as `.cause`, on both drivers). */
-export function pgError(error: unknown): { code?: string; constraint?: string } | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 5; depth++) {
-    if (
-      typeof e === "object" &&
-      e !== null &&
-      "code" in e &&
-      typeof e.code === "string" &&
-      /^[0-9A-Z]{5}$/.test(e.code)
-    ) {
-      return e as { code: string; constraint?: string };
-    }
-    e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;
-  }
-  return undefined;
+export function pgError(error: unknown): DriverError | undefined {
+  return findCause(
+    error,
+    (e): e is DriverError =>
+      typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code),
+  );
 }
 
 export function isConstraintViolation(error: unknown, constraint: string): boolean {
