@@ -62,7 +62,7 @@ export const STATUS_LIMITS = {
   /** Ranges one statement looks up, and rows it may return (more, and the ranges are split). */
   statement: { ranges: 1_000, rows: 5_000 },
   /** The same on PGlite, whose statements hold the server's event loop while they run. */
-  inProcessStatement: { ranges: 250, rows: 500 },
+  inProcessStatement: { ranges: 100, rows: 500 },
 } as const;
 
 /** A batch whose answer would hold more parts than its limit. */
