@@ -49,6 +49,14 @@ const CHAIN_VARS = ["CHAIN_RPC_URL", "CHAIN_PRIVATE_KEY", "MIRROR_CONTRACT"] as 
 
 export type Config = z.infer<typeof Env>;
 
+/** A setting is missing or wrong: the process stops and says which. */
+export class InvalidConfiguration extends Error {
+  constructor(lines: string) {
+    super(`Invalid configuration:\n${lines}`);
+    this.name = "InvalidConfiguration";
+  }
+}
+
 /** One line per bad environment variable: `  NAME: what is wrong`. */
 export function settingErrors(error: z.ZodError): string {
   return error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`).join("\n");
@@ -57,7 +65,7 @@ export function settingErrors(error: z.ZodError): string {
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
   const result = Env.safeParse(cleaned);
-  if (!result.success) throw new Error(`Invalid configuration:\n${settingErrors(result.error)}`);
+  if (!result.success) throw new InvalidConfiguration(settingErrors(result.error));
   return result.data;
 }
 
@@ -67,8 +75,8 @@ export function chainSettings(config: Config): { rpcUrl: string; privateKey: str
   if (set.length === 0) return undefined;
   if (set.length < CHAIN_VARS.length) {
     const missing = CHAIN_VARS.filter((v) => config[v] === undefined);
-    throw new Error(
-      `Invalid configuration:\n  ${missing.join(", ")}: needed too, since ${set.join(", ")} is set (the chain mirror needs all three)`,
+    throw new InvalidConfiguration(
+      `  ${missing.join(", ")}: needed too, since ${set.join(", ")} is set (the chain mirror needs all three)`,
     );
   }
   return {

@@ -2,9 +2,10 @@ import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/client.js";
+import { DatabaseInUse } from "../db/owner-lock.js";
 import { createApp } from "./app.js";
 import { every } from "./background.js";
-import { databaseOptions, loadConfig } from "./config.js";
+import { databaseOptions, InvalidConfiguration, loadConfig } from "./config.js";
 import type { AppDeps } from "./http/env.js";
 import { problem } from "./http/problem.js";
 import { rootMessage } from "./ledger/errors.js";
@@ -69,11 +70,16 @@ async function openWithRetry(): Promise<void> {
       return;
     } catch (error) {
       firstAttempt();
-      const message = rootMessage(error);
-      if (message.startsWith("Invalid configuration")) {
-        log.fatal({ error: message }, "cannot start: a setting is wrong");
+      if (error instanceof InvalidConfiguration) {
+        log.fatal({ error: error.message }, "cannot start: a setting is wrong");
         process.exit(2);
       }
+      if (error instanceof DatabaseInUse) {
+        log.fatal({ error: error.message, owner: error.owner }, "cannot start: the embedded database has an owner");
+        console.error(error.message);
+        process.exit(1);
+      }
+      const message = rootMessage(error);
       const retryInMs = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
       log.error({ error: message, retryInMs }, "cannot reach the database or the chain; answering 503 and retrying");
       await new Promise((resolve) => setTimeout(resolve, retryInMs));

@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite, PgliteDatabase, PgliteTransaction } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { claimDataDir } from "./owner-lock.js";
 import * as schema from "./schema.js";
 
 export type Schema = typeof schema;
@@ -38,23 +39,36 @@ export type DatabaseOptions =
 /** Opens the database and brings its schema up to date. `dataDir` undefined = in memory. */
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === "pglite") {
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-    const client = await PGlite.create({
-      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      extensions: { btree_gist },
-      // PGlite's allocator zero-fills the whole buffer pool at start, so its size is resident memory at once.
-      ...(options.sharedBuffersMb
-        ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${options.sharedBuffersMb}MB`] }
-        : {}),
-    });
-    const db = drizzlePglite(client, { schema });
+    const release = options.dataDir ? claimDataDir(options.dataDir) : () => {};
     try {
-      await migratePglite(db, { migrationsFolder });
+      if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+      const client = await PGlite.create({
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        extensions: { btree_gist },
+        // PGlite's allocator zero-fills the whole buffer pool at start, so its size is resident memory at once.
+        ...(options.sharedBuffersMb
+          ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${options.sharedBuffersMb}MB`] }
+          : {}),
+      });
+      const db = drizzlePglite(client, { schema });
+      const close = async () => {
+        try {
+          await client.close();
+        } finally {
+          release();
+        }
+      };
+      try {
+        await migratePglite(db, { migrationsFolder });
+      } catch (error) {
+        await close();
+        throw error;
+      }
+      return { kind: "pglite", db, close };
     } catch (error) {
-      await client.close();
+      release();
       throw error;
     }
-    return { kind: "pglite", db, close: () => client.close() };
   }
   const pool = new pg.Pool({
     connectionString: options.url,

@@ -15,6 +15,7 @@ import { importIssuances } from "../api/ledger/issuances.js";
 import { createLogger } from "../api/logger.js";
 import { csvImportRows } from "../api/routes/issuances/issuances.handlers.js";
 import { openRuntime } from "../api/runtime.js";
+import { DatabaseInUse } from "../db/owner-lock.js";
 import { rows, str } from "../db/values.js";
 import { seed } from "./seed.js";
 import { WALLET_USAGE, wallet } from "./wallet.js";
@@ -122,7 +123,17 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const log = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : "warn");
-  const { database, deps } = await openRuntime(config, log, { chain: command === "reconcile" });
+  let opened: Awaited<ReturnType<typeof openRuntime>>;
+  try {
+    opened = await openRuntime(config, log, { chain: command === "reconcile" });
+  } catch (error) {
+    if (!(error instanceof DatabaseInUse)) throw error;
+    console.error(
+      `${error.message}\nThe CLI works on the database directly; with the server running, use the API (POST /v1/issuances/import, …).`,
+    );
+    return 1;
+  }
+  const { database, deps } = opened;
   try {
     if (command === "create-admin-key") {
       const key = await createAdminKey(deps);
