@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_TIMEOUTS } from "../db/client.js";
 
 /** Every setting of the service, read once from the environment. See the README's table. */
 const Env = z.object({
@@ -10,6 +11,9 @@ const Env = z.object({
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
+  DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULT_TIMEOUTS.lockMs),
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULT_TIMEOUTS.statementMs),
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULT_TIMEOUTS.idleInTransactionMs),
   PGLITE_SHARED_BUFFERS_MB: z.coerce.number().int().min(1).max(4096).default(64),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   ADMIN_API_KEY: z.string().min(32, "must be at least 32 characters").max(200).optional(),
@@ -92,7 +96,16 @@ export function publicBaseUrl(config: Config): string {
 
 export function databaseOptions(config: Config) {
   return config.DATABASE_URL
-    ? ({ kind: "postgres", url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE } as const)
+    ? ({
+        kind: "postgres",
+        url: config.DATABASE_URL,
+        poolSize: config.DATABASE_POOL_SIZE,
+        timeouts: {
+          lockMs: config.DATABASE_LOCK_TIMEOUT_MS,
+          statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+          idleInTransactionMs: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+        },
+      } as const)
     : ({
         kind: "pglite",
         dataDir: `${config.DATA_DIR}/pglite`,

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
-import { type Database, openDatabase } from "../db/client.js";
+import { type Database, type Db, openDatabase } from "../db/client.js";
 import { ensureAdminKey } from "./accounts/organizations.js";
 import { type Config, chainSettings, databaseOptions, publicBaseUrl } from "./config.js";
 import type { AppDeps } from "./http/env.js";
@@ -17,11 +17,18 @@ export async function openRuntime(
   options: { chain: boolean } = { chain: true },
 ): Promise<{ database: Database; deps: AppDeps }> {
   const chain = options.chain ? chainSettings(config) : undefined;
-  const database = await openDatabase(databaseOptions(config));
+  const clock = () => new Date();
+  const random = (n: number) => randomBytes(n);
+  // Processes starting together on one PostgreSQL register the admin key one after the other.
+  const adminKey = config.ADMIN_API_KEY;
+  const bootstrap = async (db: Db) => {
+    if (adminKey) await ensureAdminKey({ db, clock, random, log }, adminKey);
+  };
+  const database = await openDatabase(databaseOptions(config), bootstrap);
   const deps: AppDeps = {
     db: database.db,
-    clock: () => new Date(),
-    random: (n) => randomBytes(n),
+    clock,
+    random,
     log,
     limits: createRateLimits({
       publicPerMinute: config.RATE_LIMIT_PUBLIC_PER_MINUTE,
@@ -35,7 +42,6 @@ export async function openRuntime(
       publicBaseUrl: publicBaseUrl(config),
     },
   };
-  if (config.ADMIN_API_KEY) await ensureAdminKey(deps, config.ADMIN_API_KEY);
   if (chain) {
     // Loaded only when configured: a server without the mirror never carries the EVM libraries in memory.
     const { ChainMirror } = await import("./chain/mirror.js");

@@ -32,12 +32,53 @@ export function runsInProcess(db: Db): boolean {
 
 export const migrationsFolder = fileURLToPath(new URL("./migrations", import.meta.url));
 
+/** Bounds on every wait of a serving connection, in milliseconds (0: none). */
+export interface Timeouts {
+  /** Waiting for a row or advisory lock another transaction holds. */
+  lockMs: number;
+  /** Running one statement. */
+  statementMs: number;
+  /** A transaction left open and idle (a frozen process): the server ends its session and frees its locks. */
+  idleInTransactionMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = { lockMs: 5_000, statementMs: 60_000, idleInTransactionMs: 15_000 };
+
 export type DatabaseOptions =
   | { kind: "pglite"; dataDir?: string | undefined; sharedBuffersMb?: number | undefined }
-  | { kind: "postgres"; url: string; poolSize?: number | undefined };
+  | { kind: "postgres"; url: string; poolSize?: number | undefined; timeouts?: Timeouts | undefined };
 
-/** Opens the database and brings its schema up to date. `dataDir` undefined = in memory. */
-export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+/** The advisory lock (namespace "JCM" 2) under which one process at a time migrates the schema and bootstraps. */
+const STARTUP_LOCK = 0x4a434d02;
+
+/**
+ * Brings the schema up to date and runs `setup` on its own session, holding the startup lock, so
+ * that processes starting together migrate and bootstrap one after the other. The session has no
+ * statement timeout: a migration may build an index over a large ledger.
+ */
+async function migrateServer(url: string, setup: (db: Db) => Promise<void>): Promise<void> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 5_000 });
+  client.on("error", () => {});
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1, 0)", [STARTUP_LOCK]);
+    const db = drizzlePg(client, { schema });
+    await migratePg(db, { migrationsFolder });
+    await setup(db);
+  } finally {
+    // Ending the session frees its advisory lock.
+    await client.end();
+  }
+}
+
+/**
+ * Opens the database and brings its schema up to date, then runs `setup` (an admin key's
+ * bootstrap) before any other process starting beside this one does. `dataDir` undefined = in memory.
+ */
+export async function openDatabase(
+  options: DatabaseOptions,
+  setup: (db: Db) => Promise<void> = async () => {},
+): Promise<Database> {
   if (options.kind === "pglite") {
     const release = options.dataDir ? claimDataDir(options.dataDir) : () => {};
     try {
@@ -60,6 +101,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       };
       try {
         await migratePglite(db, { migrationsFolder });
+        await setup(db);
       } catch (error) {
         await close();
         throw error;
@@ -70,23 +112,23 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       throw error;
     }
   }
+  await migrateServer(options.url, setup);
+  const t = options.timeouts ?? DEFAULT_TIMEOUTS;
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.poolSize ?? 20,
     connectionTimeoutMillis: 5_000,
     // Every query here is a short indexed lookup; JIT compiling one costs more than running it.
-    options: "-c jit=off",
+    options: [
+      "-c jit=off",
+      `-c lock_timeout=${t.lockMs}`,
+      `-c statement_timeout=${t.statementMs}`,
+      `-c idle_in_transaction_session_timeout=${t.idleInTransactionMs}`,
+    ].join(" "),
   });
   // A client that loses its server, idle or checked out, must not crash the process: the query in
   // flight fails (the request answers 503) and the pool discards the broken client.
   pool.on("error", () => {});
   pool.on("connect", (client) => client.on("error", () => {}));
-  const db = drizzlePg(pool, { schema });
-  try {
-    await migratePg(db, { migrationsFolder });
-  } catch (error) {
-    await pool.end();
-    throw error;
-  }
-  return { kind: "postgres", db, close: () => pool.end() };
+  return { kind: "postgres", db: drizzlePg(pool, { schema }), close: () => pool.end() };
 }

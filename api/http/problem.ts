@@ -36,6 +36,12 @@ const HTTP_CODES: Record<number, [string, string]> = {
 /** Text PostgreSQL refuses to store (NUL, invalid encoding): the client's input, not our fault. */
 const TEXT_REFUSED = new Set(["22021", "22P05"]);
 
+/**
+ * A wait that hit its bound: a lock held too long by another transaction, a statement that ran too
+ * long, or a session ended for idling inside a transaction. Nothing was written; retrying may work.
+ */
+const TIMED_OUT = new Set(["55P03", "57014", "25P03"]);
+
 /** Connection-level failures: the database is away, which is not the client's fault. */
 const UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "53300"]);
 
@@ -82,6 +88,9 @@ export function toProblem(error: unknown): Problem {
         errors: [{ path: "body", message: "text must be valid UTF-8 without NUL characters" }],
       },
     );
+  }
+  if (pg !== undefined && TIMED_OUT.has(pg)) {
+    return problem(503, "service_unavailable", "The database is busy", "A wait for the database timed out; retry it");
   }
   if (pg !== undefined && RETRYABLE_CODES.has(pg)) {
     return problem(503, "service_unavailable", "Too much contention", "The request lost a race repeatedly; retry it");

@@ -6,7 +6,7 @@ import type { AppDeps } from "../../api/http/env.js";
 import { createRateLimits } from "../../api/http/rate-limit.js";
 import { auditLedger } from "../../api/ledger/audit.js";
 import type { Logger } from "../../api/ledger/deps.js";
-import type { Database } from "../../db/client.js";
+import type { Database, Timeouts } from "../../db/client.js";
 import { freshDatabase } from "./db.js";
 
 export interface LogLine {
@@ -37,7 +37,7 @@ export interface Answer {
 }
 
 export interface TestContext {
-  database: Database;
+  database: Database & { url?: string };
   deps: AppDeps;
   app: ReturnType<typeof createApp>;
   log: ReturnType<typeof memoryLogger>;
@@ -81,9 +81,10 @@ export async function testContext(
     publicPerMinute?: number;
     authFailuresPerMinute?: number;
     statusBatchMaxParts?: number;
+    timeouts?: Timeouts;
   } = {},
 ): Promise<TestContext> {
-  const database = await freshDatabase(options.poolSize);
+  const database = await freshDatabase(options.poolSize, options.timeouts);
   const log = memoryLogger();
   const deps: AppDeps = {
     db: database.db,

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { inject } from "vitest";
-import { type Database, openDatabase } from "../../db/client.js";
+import { type Database, openDatabase, type Timeouts } from "../../db/client.js";
 import { ADMIN_URL, urlFor } from "./postgres-setup.js";
 
 export const dbKind = (process.env.TEST_DB ?? "pglite") as "pglite" | "postgres";
@@ -11,8 +11,8 @@ export function databaseAvailable(): boolean {
   return dbKind === "pglite" || inject("postgresTemplate") !== null;
 }
 
-/** A fresh, migrated database for one test file. */
-export async function freshDatabase(poolSize = 20): Promise<Database> {
+/** A fresh, migrated database for one test file; on PostgreSQL also its URL, for a second process's pool. */
+export async function freshDatabase(poolSize = 20, timeouts?: Timeouts): Promise<Database & { url?: string }> {
   if (dbKind === "pglite") return openDatabase({ kind: "pglite" });
   const template = inject("postgresTemplate");
   if (!template) throw new Error("PostgreSQL is not available for this run");
@@ -24,9 +24,10 @@ export async function freshDatabase(poolSize = 20): Promise<Database> {
   } finally {
     await admin.end();
   }
-  const database = await openDatabase({ kind: "postgres", url: urlFor(name), poolSize });
+  const database = await openDatabase({ kind: "postgres", url: urlFor(name), poolSize, timeouts });
   return {
     ...database,
+    url: urlFor(name),
     async close() {
       await database.close();
       const cleanup = new pg.Client({ connectionString: ADMIN_URL });
