@@ -15,10 +15,10 @@ function env(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...process.env, LOG_LEVEL: "info", ...extra };
 }
 
-/** Starts the real server (what `npm start` runs) and waits until it listens. */
-export async function startServer(extra: Record<string, string>): Promise<Running> {
+/** Starts the real server (what `npm start` runs) and waits until it listens; `cwd` is another copy of the project. */
+export async function startServer(extra: Record<string, string>, cwd = ROOT): Promise<Running> {
   const child = spawn(process.execPath, ["--import", "tsx", "api/server.ts"], {
-    cwd: ROOT,
+    cwd,
     env: env({ PORT: "0", ...extra }),
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -45,9 +45,10 @@ export async function startServer(extra: Record<string, string>): Promise<Runnin
 export async function runCli(
   args: string[],
   extra: Record<string, string>,
+  cwd = ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["--import", "tsx", "scripts/cli.ts", ...args], {
-    cwd: ROOT,
+    cwd,
     env: env({ LOG_LEVEL: "warn", ...extra }),
     stdio: ["ignore", "pipe", "pipe"],
   });
