@@ -101,6 +101,7 @@ const server = serve(
     log.info(
       {
         url: `http://${info.address}:${info.port}`,
+        pid: process.pid,
         database: databaseOptions(config).kind,
         ready: running !== undefined,
         chainMirror: mirror ? { chainId: mirror.chain.chainId, contract: mirror.chain.contract } : "disabled",
@@ -109,6 +110,15 @@ const server = serve(
     );
   },
 );
+
+server.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code !== "EADDRINUSE" && error.code !== "EACCES") throw error;
+  const why = error.code === "EADDRINUSE" ? "is in use by another process" : "may not be used by this user";
+  const message = `Port ${config.PORT} on ${config.HOST} ${why}: stop that process or set PORT to another port.`;
+  log.fatal({ error: message }, "cannot start: the port is taken");
+  console.error(message);
+  process.exit(1);
+});
 
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
