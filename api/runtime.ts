@@ -39,6 +39,7 @@ export async function openRuntime(
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxImportBytes: config.MAX_IMPORT_BYTES,
       statusBatchMaxParts: config.STATUS_BATCH_MAX_PARTS,
+      journalSealMs: config.JOURNAL_SEAL_MS,
       publicBaseUrl: publicBaseUrl(config),
     },
   };

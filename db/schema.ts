@@ -363,3 +363,18 @@ export const journalRootEntries = pgTable(
   },
   (t) => [uniqueIndex("journal_root_entries_leaf").on(t.rootId, t.leafIndex)],
 );
+
+/**
+ * Where the sealer may seal up to: every journal entry numbered up to `seq` belongs to a
+ * transaction numbered below `xid_bound`, so once no transaction below it runs, they are all final
+ * (committed, or gone for good) and a root over them never has to be redone. One row.
+ */
+export const journalSealHorizon = pgTable(
+  "journal_seal_horizon",
+  {
+    id: integer("id").primaryKey().default(1),
+    seq: bigint("seq", { mode: "bigint" }).notNull(),
+    xidBound: bigint("xid_bound", { mode: "bigint" }).notNull(),
+  },
+  (t) => [check("journal_seal_horizon_one", sql`${t.id} = 1`)],
+);

@@ -8,6 +8,8 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** Largest body of `POST /v1/issuances/import`. */
   maxImportBytes: number;
+  /** How often the background sealer seals new journal entries. */
+  journalSealMs: number;
   /** Most parts one answer of `POST /v1/status` may describe. */
   statusBatchMaxParts: number;
   /** Where this service is reached from outside; token metadata links to it. */

@@ -1,9 +1,9 @@
+import type { Db } from "../../db/client.js";
 import { canonicalJson } from "./canonical-json.js";
 import { type Claim, getClaim } from "./claims.js";
-import type { Deps } from "./deps.js";
 import { entryHash } from "./journal.js";
 import { proofShape, rootFromProof } from "./merkle.js";
-import { type Inclusion, inclusionOf, journalEntry, sealJournal } from "./seal.js";
+import { type Inclusion, inclusionOf, journalEntry } from "./seal.js";
 
 /**
  * A claim certificate a buyer can check without trusting us: the journal entry that recorded the
@@ -30,20 +30,22 @@ export interface FullCertificate {
   treeSize: number | null;
   proof: Inclusion["proof"] | null;
   anchor: Inclusion["anchor"];
+  /** While the entry waits for its root: within how many seconds the background sealer seals it. */
+  sealing: { expectedWithinSeconds: number } | null;
 }
 
 export type CertifiedClaim = Omit<Claim, "certificate"> & { certificate: FullCertificate };
 
-/** The claim with its full certificate; seals the journal first if the claim's entry is not sealed yet. */
-export async function certifiedClaim(deps: Pick<Deps, "db" | "clock">, id: string): Promise<CertifiedClaim> {
-  const claim = await getClaim(deps.db, id);
+/**
+ * The claim with its full certificate. Only reads: an entry not sealed yet has no root and says
+ * when to look again. The background sealer runs every `sealEveryMs`; an entry is sealed by the
+ * run after the one that first saw its transaction end, so within two periods.
+ */
+export async function certifiedClaim(db: Db, id: string, sealEveryMs: number): Promise<CertifiedClaim> {
+  const claim = await getClaim(db, id);
   const seq = BigInt(claim.certificate.journalSeq);
-  let inclusion = await inclusionOf(deps.db, seq);
-  for (let round = 0; !inclusion && round < 50; round++) {
-    if (!(await sealJournal(deps))) break;
-    inclusion = await inclusionOf(deps.db, seq);
-  }
-  const entry = await journalEntry(deps.db, seq);
+  const inclusion = await inclusionOf(db, seq);
+  const entry = await journalEntry(db, seq);
   if (!entry) throw new Error(`claim ${id} has no journal entry ${seq}`);
   return {
     ...claim,
@@ -66,6 +68,7 @@ export async function certifiedClaim(deps: Pick<Deps, "db" | "clock">, id: strin
       treeSize: inclusion?.treeSize ?? null,
       proof: inclusion?.proof ?? null,
       anchor: inclusion?.anchor ?? null,
+      sealing: inclusion ? null : { expectedWithinSeconds: Math.ceil((2 * sealEveryMs) / 1000) },
     },
   };
 }

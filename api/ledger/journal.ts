@@ -76,7 +76,9 @@ export function entryHash(e: Omit<JournalEntry, "hash">): string {
 
 /**
  * Sequence numbers for `count` entries and the current head of each chain, in one round trip. A
- * chain's head is its last entry, found on the (chain, seq) index.
+ * chain's head is its last entry, found on the (chain, seq) index. The transaction takes its
+ * transaction id before it takes a number (the join row is built before the numbers are drawn),
+ * which is what lets the sealer tell when every number up to some point is final (`seal.ts`).
  */
 async function seqsAndHeads(
   db: Db,
@@ -86,7 +88,7 @@ async function seqsAndHeads(
   const result = await preparedRows(
     db,
     sql`SELECT nextval(pg_get_serial_sequence('journal', 'seq'))::text AS seq, NULL AS chain, NULL AS hash
-        FROM generate_series(1, ${count})
+        FROM generate_series(1, ${count}) CROSS JOIN (SELECT pg_current_xact_id() AS xid) x WHERE x.xid IS NOT NULL
         UNION ALL
         SELECT NULL, c.chain, (SELECT j.hash FROM journal j WHERE j.chain = c.chain ORDER BY j.seq DESC LIMIT 1)
         FROM unnest(${arrayParam(chains, "text")}) AS c(chain)`,

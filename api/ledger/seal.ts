@@ -1,14 +1,19 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { arrayParam, big, date, type Row, rows, str } from "../../db/values.js";
+import { arrayParam, big, bool, date, type Row, rows, str } from "../../db/values.js";
 import type { Deps } from "./deps.js";
+import { invariant, NotFound } from "./errors.js";
 import { JOURNAL_COLUMNS, type JournalEntry, journalFromRow } from "./journal.js";
 import { inclusionProof, merkleRoot, type ProofStep } from "./merkle.js";
 import { transact } from "./transact.js";
 
 /**
- * Seals journal entries into Merkle trees. Sealing runs after commit (never inside a ledger
- * write), so it serialises nothing but itself; entries that commit late are sealed by the next root.
+ * Seals journal entries into Merkle trees. Roots tile the journal: a root covers every entry
+ * numbered from the previous root's `toSeq + 1` to its own `toSeq`, in number order, so anyone can
+ * recompute it from the entries alone (`GET /v1/journal/roots/{id}/entries`). Numbers are drawn
+ * before their transactions commit, so the sealer seals only up to a horizon below which every
+ * number is final; sealing runs after commit, never inside a ledger write, and serialises nothing
+ * but itself (one sealer at a time across processes).
  */
 export interface JournalRoot {
   id: number;
@@ -21,8 +26,8 @@ export interface JournalRoot {
 }
 
 export const MAX_LEAVES = 4096;
-/** How far behind the newest sealed entry a late-committing entry is looked for. */
-const STRAGGLER_WINDOW = 100_000;
+/** The advisory lock ("JCM" 3) of the one sealer running at a time. */
+const SEALER_LOCK = 0x4a434d03;
 
 export function rootFromRow(r: Row): JournalRoot {
   return {
@@ -44,25 +49,67 @@ export function rootFromRow(r: Row): JournalRoot {
   };
 }
 
-/** Seals up to MAX_LEAVES unsealed entries into one new root; returns it, or undefined if none were waiting. */
+/**
+ * Where every journal number up to some point is final. A transaction takes its id before it draws
+ * a number (`journal.ts`), and ids are handed out in order, so the numbers drawn before the sealer
+ * takes its own id belong to transactions with smaller ids; once no transaction with a smaller id
+ * runs, every one of those numbers is committed or gone for good. The oldest running transaction
+ * is the snapshot's `xmin` (transactions newer than the last one to end are not in a snapshot, so
+ * its `xmax` says nothing about them). A horizon (the last number drawn, the sealer's id) recorded
+ * at one run is used at a later one; when no older transaction runs, the numbers drawn so far are
+ * final at once.
+ */
+async function finalSeq(tx: Db): Promise<{ final: bigint; sealed: bigint }> {
+  // Three statements, in this order: the last number drawn, then the sealer's id, then a snapshot.
+  const [drawn] = await rows(
+    tx,
+    sql`SELECT CASE WHEN is_called THEN last_value ELSE 0 END::text AS seq FROM journal_seq_seq`,
+  );
+  const [mine] = await rows(tx, sql`SELECT pg_current_xact_id()::text AS xid`);
+  const [now] = await rows(
+    tx,
+    sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin, h.seq::text AS horizon,
+               h.xid_bound::text AS bound, (SELECT coalesce(max(to_seq), 0) FROM journal_roots)::text AS sealed
+        FROM journal_seal_horizon h`,
+  );
+  invariant(drawn && mine && now, "the journal's sequence and seal horizon are missing");
+  const xmin = big(now.xmin);
+  const sealed = big(now.sealed);
+  let final = sealed;
+  const settled = xmin > big(now.bound);
+  if (settled && big(now.horizon) > final) final = big(now.horizon);
+  if (xmin >= big(mine.xid) && big(drawn.seq) > final) final = big(drawn.seq);
+  // A settled horizon gives way to a new one; an unsettled one is waited for.
+  if (settled) {
+    await tx.execute(sql`UPDATE journal_seal_horizon SET seq = ${big(drawn.seq)}, xid_bound = ${big(mine.xid)}`);
+  }
+  return { final, sealed };
+}
+
+/**
+ * Seals the final entries after the last root (up to MAX_LEAVES of them) into one new root;
+ * returns it, or undefined if none were waiting or another process is sealing.
+ */
 export async function sealJournal(deps: Pick<Deps, "db" | "clock">): Promise<JournalRoot | undefined> {
   return transact(deps.db, async (tx) => {
-    await tx.execute(sql`LOCK TABLE journal_roots IN EXCLUSIVE MODE`);
+    const [lock] = await rows(tx, sql`SELECT pg_try_advisory_xact_lock(${SEALER_LOCK}, 0) AS mine`);
+    if (!bool(lock?.mine)) return undefined;
+    const { final, sealed } = await finalSeq(tx);
+    if (final <= sealed) return undefined;
     const leaves = await rows(
       tx,
       sql`SELECT j.seq::text AS seq, j.hash FROM journal j
-          LEFT JOIN journal_root_entries e ON e.seq = j.seq
-          WHERE e.seq IS NULL
-            AND j.seq > (SELECT coalesce(max(to_seq), 0) FROM journal_roots) - ${STRAGGLER_WINDOW}
-          ORDER BY j.seq LIMIT ${MAX_LEAVES}`,
+          WHERE j.seq > ${sealed} AND j.seq <= ${final} ORDER BY j.seq LIMIT ${MAX_LEAVES}`,
     );
     if (leaves.length === 0) return undefined;
     const seqs = leaves.map((l) => big(l.seq));
+    // A full root ends at its last entry; otherwise it also covers the numbers up to the horizon that no entry kept.
+    const toSeq = leaves.length === MAX_LEAVES ? (seqs.at(-1) as bigint) : final;
     const root = merkleRoot(leaves.map((l) => str(l.hash)));
     const [created] = await rows(
       tx,
       sql`INSERT INTO journal_roots (root, from_seq, to_seq, size, created_at)
-          VALUES (${root}, ${seqs[0]}, ${seqs.at(-1)}, ${leaves.length}, ${deps.clock().toISOString()}) RETURNING *`,
+          VALUES (${root}, ${sealed + 1n}, ${toSeq}, ${leaves.length}, ${deps.clock().toISOString()}) RETURNING *`,
     );
     const rootId = big(created?.id);
     await tx.execute(sql`
@@ -106,6 +153,36 @@ export async function inclusionOf(db: Db, seq: bigint): Promise<Inclusion | unde
     ),
     anchor: root.anchor,
   };
+}
+
+export interface RootEntry {
+  seq: number;
+  leafIndex: number;
+  hash: string;
+}
+
+/**
+ * A root and a page of its entries in leaf order (= number order): the hashes over which anyone
+ * recomputes the root (RFC 6962 Merkle tree of the entry hashes).
+ */
+export async function rootEntries(
+  db: Db,
+  id: bigint,
+  page: { limit: number; cursor?: bigint | undefined },
+): Promise<{ root: JournalRoot; data: RootEntry[]; nextCursor: string | null }> {
+  const [root] = await rows(db, sql`SELECT * FROM journal_roots WHERE id = ${id}`);
+  if (!root) throw new NotFound("root_not_found", `No journal root ${id}`);
+  const found = await rows(
+    db,
+    sql`SELECT e.seq::text AS seq, e.leaf_index, j.hash FROM journal_root_entries e JOIN journal j ON j.seq = e.seq
+        WHERE e.root_id = ${id} AND e.seq > ${page.cursor ?? 0n} ORDER BY e.seq LIMIT ${page.limit + 1}`,
+  );
+  const data = found.slice(0, page.limit).map((r) => ({
+    seq: Number(big(r.seq)),
+    leafIndex: Number(r.leaf_index),
+    hash: str(r.hash),
+  }));
+  return { root: rootFromRow(root), data, nextCursor: found.length > page.limit ? String(data.at(-1)?.seq) : null };
 }
 
 export async function journalEntry(db: Db, seq: bigint): Promise<JournalEntry | undefined> {

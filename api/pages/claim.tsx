@@ -112,7 +112,10 @@ export function ClaimPage(props: {
             {cert.journalSeq} (<span class="hash">{cert.hash}</span>)
           </dd>
           <dt>Merkle root</dt>
-          <dd class="hash">{cert.root ?? "not sealed yet"}</dd>
+          <dd class="hash">
+            {cert.root ??
+              `being sealed into the journal's next Merkle root: refresh in a moment (within ${cert.sealing?.expectedWithinSeconds ?? 2} s)`}
+          </dd>
           <dt>Inclusion proof</dt>
           <dd>{cert.proof ? `${cert.proof.length} hashes, leaf ${cert.leafIndex} of ${cert.treeSize}` : "pending"}</dd>
           <dt>Anchored on chain</dt>

@@ -6,11 +6,11 @@ import { ChainMirror } from "../../api/chain/mirror.js";
 import { mirrorAbi } from "../../api/chain/mirror-artifact.js";
 import { Interrupted, OutboxWorker } from "../../api/chain/outbox-worker.js";
 import { verifyAnchor } from "../../api/chain/verify-anchor.js";
-import { sealJournal } from "../../api/ledger/seal.js";
 import { rows } from "../../db/values.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { type TestChain, testChain } from "../helpers/chain.js";
 import { databaseAvailable } from "../helpers/db.js";
+import { sealEverything } from "../helpers/seal.js";
 
 const claimBody = (serials: string[]) => ({
   serials,
@@ -194,7 +194,7 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
   });
 
   it("anchors journal roots on chain, and a certificate's anchor verifies there", async () => {
-    await sealJournal(t.deps);
+    await sealEverything(t.deps);
     await mirror.tick();
     const [first] = (await t.call("GET", `/v1/claims?claimant=`)).body.data;
     const claim = (await t.call("GET", `/v1/claims/${first.id}`)).body;

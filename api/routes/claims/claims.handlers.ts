@@ -10,7 +10,8 @@ export const createClaim: RouteHandler<typeof routes.createClaim, AppEnv> = asyn
 };
 
 export const getClaim: RouteHandler<typeof routes.getClaim, AppEnv> = async (c) => {
-  return c.json(await certifiedClaim(c.get("deps"), c.req.valid("param").id), 200);
+  const { db, config } = c.get("deps");
+  return c.json(await certifiedClaim(db, c.req.valid("param").id, config.journalSealMs), 200);
 };
 
 export const listClaims: RouteHandler<typeof routes.listClaims, AppEnv> = async (c) => {

@@ -59,6 +59,10 @@ export const CertifiedClaim = Claim.extend({
     treeSize: z.number().int().nullable(),
     proof: z.array(ProofStep).nullable(),
     anchor: Anchor.openapi({ description: "Where the root was anchored on chain, once it is" }),
+    sealing: z
+      .object({ expectedWithinSeconds: z.number().int() })
+      .nullable()
+      .openapi({ description: "While the entry is not sealed yet (root null): when to look again" }),
   }),
 }).openapi("CertifiedClaim");
 

@@ -5,4 +5,5 @@ import * as routes from "./journal.routes.js";
 
 export function journalRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.listRoots, handlers.listRoots);
+  app.openapi(routes.rootEntries, handlers.rootEntries);
 }

@@ -100,7 +100,7 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
   app.get("/claims/:id", (c) =>
     page(c, async () => {
       const { db, log, mirror } = c.get("deps");
-      const claim = await certifiedClaim(c.get("deps"), c.req.param("id"));
+      const claim = await certifiedClaim(db, c.req.param("id"), c.get("deps").config.journalSealMs);
       const units = (await statusOfBatch(db, log, claim.serials, c.get("deps").config.statusBatchMaxParts)).flatMap(
         (u) => ("parts" in u ? [u] : []),
       );
