@@ -47,6 +47,12 @@ const Env = z.object({
   CHAIN_POLL_MS: z.coerce.number().int().min(100).default(2_000),
   CHAIN_START_BLOCK: z.coerce.number().int().min(0).default(0),
   CHAIN_RECONCILE_EVERY: z.coerce.number().int().min(1).default(15),
+  CHAIN_STUCK_AFTER_MS: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .default(10 * 60_000),
+  CHAIN_WORKER: z.enum(["true", "false"]).default("true"),
 });
 
 const CHAIN_VARS = ["CHAIN_RPC_URL", "CHAIN_PRIVATE_KEY", "MIRROR_CONTRACT"] as const;

@@ -54,6 +54,8 @@ export async function openRuntime(
       pollMs: config.CHAIN_POLL_MS,
       startBlock: BigInt(config.CHAIN_START_BLOCK),
       reconcileEvery: config.CHAIN_RECONCILE_EVERY,
+      stuckAfterMs: config.CHAIN_STUCK_AFTER_MS,
+      leadership: database.leadership,
     });
   }
   return { database, deps };

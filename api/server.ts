@@ -45,7 +45,9 @@ const unavailable = () =>
 async function open(): Promise<Running> {
   const { database, deps } = await openRuntime(config, log);
   const app = createApp(deps);
-  deps.mirror?.start();
+  if (config.CHAIN_WORKER === "true") deps.mirror?.start();
+  else if (deps.mirror)
+    log.info({}, "chain mirror worker off (CHAIN_WORKER=false): this process only queues operations");
   const background = [every(config.JOURNAL_SEAL_MS, () => sealJournal(deps), log, "journal sealing")];
   if (database.kind === "pglite") {
     background.push(every(EMBEDDED_ANALYZE_MS, () => database.db.execute(sql`ANALYZE`), log, "statistics refresh"));

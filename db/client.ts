@@ -9,6 +9,7 @@ import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import { drizzle as drizzlePglite, PgliteDatabase, PgliteTransaction } from "drizzle-orm/pglite";
 import { migrate as migratePglite } from "drizzle-orm/pglite/migrator";
 import pg from "pg";
+import { ALWAYS_LEADING, type Leadership, poolLeadership } from "./leader.js";
 import { claimDataDir } from "./owner-lock.js";
 import * as schema from "./schema.js";
 
@@ -19,6 +20,8 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   readonly kind: "pglite" | "postgres";
   readonly db: Db;
+  /** Who among the processes sharing this database does the work named `name` (`leader.ts`). */
+  leadership(name: string): Leadership;
   close(): Promise<void>;
 }
 
@@ -106,7 +109,7 @@ export async function openDatabase(
         await close();
         throw error;
       }
-      return { kind: "pglite", db, close };
+      return { kind: "pglite", db, leadership: () => ALWAYS_LEADING, close };
     } catch (error) {
       release();
       throw error;
@@ -130,5 +133,19 @@ export async function openDatabase(
   // flight fails (the request answers 503) and the pool discards the broken client.
   pool.on("error", () => {});
   pool.on("connect", (client) => client.on("error", () => {}));
-  return { kind: "postgres", db: drizzlePg(pool, { schema }), close: () => pool.end() };
+  // A lead holds a session of the pool, which the pool waits for when it ends: closing gives the leads up first.
+  const leads: Leadership[] = [];
+  return {
+    kind: "postgres",
+    db: drizzlePg(pool, { schema }),
+    leadership: (name) => {
+      const lead = poolLeadership(pool, name);
+      leads.push(lead);
+      return lead;
+    },
+    async close() {
+      await Promise.all(leads.map((lead) => lead.release()));
+      await pool.end();
+    },
+  };
 }

@@ -176,7 +176,7 @@ async function main(argv: string[]): Promise<number> {
       await mirror.listener.pollOnce();
       const at = await mirror.listener.cursor();
       if (at !== undefined) await reconcile(deps, mirror.chain, at);
-      const status = await chainStatus(deps.db, mirror);
+      const status = await chainStatus(deps.db, mirror, deps.clock());
       console.log(
         JSON.stringify({
           lastBlockSeen: status.lastBlockSeen,

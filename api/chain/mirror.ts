@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { type Address, type Hex, http, type Transport } from "viem";
 import type { Db } from "../../db/client.js";
+import type { Leadership } from "../../db/leader.js";
 import { big, date, rows, str, strOrNull } from "../../db/values.js";
 import { every } from "../background.js";
 import type { Deps } from "../ledger/deps.js";
@@ -25,24 +26,36 @@ export interface MirrorConfig {
   startBlock: bigint;
   /** Reconcile once every this many polls. */
   reconcileEvery: number;
+  /** An operation not confirmed this long after it was queued is reported as drift. */
+  stuckAfterMs: number;
+  /** Who among the processes sharing the database runs the mirror of a bridge key (`Database.leadership`). */
+  leadership: (name: string) => Leadership;
   worker?: Partial<WorkerOptions>;
 }
 
+/** What this process does for the mirror: runs it, stands by to take over, or never runs it (CHAIN_WORKER=false). */
+export type MirrorRole = "leader" | "standby" | "off";
+
 /**
  * The running mirror: one loop that sends the outbox, ingests events and reconciles supply.
- * Steps never overlap; a failing step is logged and retried on the next tick.
+ * Steps never overlap; a failing step is logged and retried on the next tick. Of the processes
+ * sharing a database, one runs the mirror of a bridge key (its transactions need one nonce
+ * sequence); the others stand by and take over when it dies.
  */
 export class ChainMirror {
   readonly worker: OutboxWorker;
   readonly listener: ChainListener;
   private loop: { stop(): Promise<void> } | undefined;
   private ticks = 0;
+  private readonly lead: Leadership;
+  role: MirrorRole = "off";
 
   private constructor(
     private readonly deps: Deps,
     readonly chain: MirrorChain,
-    private readonly config: MirrorConfig,
+    readonly config: MirrorConfig,
   ) {
+    this.lead = config.leadership(`mirror:${chain.chainId}:${chain.account.address.toLowerCase()}`);
     this.worker = new OutboxWorker(deps, chain, {
       ...DEFAULT_WORKER_OPTIONS,
       startBlock: config.startBlock,
@@ -68,6 +81,15 @@ export class ChainMirror {
 
   /** One pass: send, then listen, then (now and then) reconcile at the block listened to. */
   async tick(options: { reconcile?: boolean } = {}): Promise<void> {
+    const leading = (await this.guard("leadership", () => this.lead.lead())) ?? false;
+    if (leading !== (this.role === "leader")) {
+      this.deps.log.info(
+        { bridge: this.chain.account.address },
+        leading ? "chain mirror: leading" : "chain mirror: standing by",
+      );
+    }
+    this.role = leading ? "leader" : "standby";
+    if (!leading) return;
     this.ticks++;
     await this.guard("outbox", () => this.worker.runOnce());
     const polled = await this.guard("listener", () => this.listener.pollOnce());
@@ -88,12 +110,16 @@ export class ChainMirror {
   }
 
   start(): void {
+    this.role = "standby";
     this.loop = every(this.config.pollMs, () => this.tick(), this.deps.log, "chain mirror", 0);
   }
 
+  /** Stops the loop and gives up the lead, so that a standby process takes it at once. */
   async stop(): Promise<void> {
     await this.loop?.stop();
     this.loop = undefined;
+    await this.lead.release();
+    this.role = "off";
   }
 
   /** Refuses a burn the chain would refuse: the wallet must hold the tokens and approve the bridge. */
@@ -130,6 +156,8 @@ export class ChainMirror {
 
 export interface ChainStatus {
   enabled: boolean;
+  /** This process's part in the mirror; the one `leader` among processes runs it. */
+  worker: MirrorRole | null;
   chainId: number | null;
   contract: string | null;
   bridgeAddress: string | null;
@@ -146,7 +174,7 @@ export interface ChainStatus {
   drift: Record<string, unknown>[];
 }
 
-export async function chainStatus(db: Db, mirror: ChainMirror | undefined): Promise<ChainStatus> {
+export async function chainStatus(db: Db, mirror: ChainMirror | undefined, now: Date): Promise<ChainStatus> {
   const pending = await rows(
     db,
     sql`SELECT id, kind, status, attempts, last_error, next_attempt_at FROM chain_outbox
@@ -159,6 +187,14 @@ export async function chainStatus(db: Db, mirror: ChainMirror | undefined): Prom
     sql`SELECT tx_hash, log_index, block_number::text AS block, event, token_id, amount, account, detail
         FROM chain_logs WHERE outcome = 'drift' ORDER BY block_number, log_index LIMIT 100`,
   );
+  const stuck = mirror
+    ? await rows(
+        db,
+        sql`SELECT id, kind, status, attempts, last_error, created_at FROM chain_outbox
+            WHERE status <> 'confirmed' AND created_at < ${new Date(now.getTime() - mirror.config.stuckAfterMs).toISOString()}
+            ORDER BY created_at LIMIT 100`,
+      )
+    : [];
   const cursor = mirror
     ? await rows(
         db,
@@ -167,6 +203,7 @@ export async function chainStatus(db: Db, mirror: ChainMirror | undefined): Prom
     : [];
   return {
     enabled: mirror !== undefined,
+    worker: mirror?.role ?? null,
     chainId: mirror?.chain.chainId ?? null,
     contract: mirror?.chain.contract ?? null,
     bridgeAddress: mirror?.chain.account.address ?? null,
@@ -200,6 +237,15 @@ export async function chainStatus(db: Db, mirror: ChainMirror | undefined): Prom
         amount: str(l.amount),
         account: str(l.account),
         detail: strOrNull(l.detail),
+      })),
+      ...stuck.map((s) => ({
+        kind: "stuck_operation",
+        operation: str(s.id),
+        operationKind: str(s.kind),
+        status: str(s.status),
+        attempts: Number(s.attempts),
+        since: date(s.created_at).toISOString(),
+        lastError: strOrNull(s.last_error),
       })),
     ],
   };

@@ -1,5 +1,14 @@
 import { sql } from "drizzle-orm";
-import { encodeFunctionData, type Hex, keccak256, TransactionReceiptNotFoundError } from "viem";
+import {
+  BaseError,
+  encodeFunctionData,
+  type Hex,
+  keccak256,
+  NonceTooLowError,
+  TransactionNotFoundError,
+  TransactionReceiptNotFoundError,
+} from "viem";
+import { getNodeError } from "viem/utils";
 import { arrayParam, rows } from "../../db/values.js";
 import type { Deps } from "../ledger/deps.js";
 import { rootMessage } from "../ledger/errors.js";
@@ -27,6 +36,9 @@ export const DEFAULT_WORKER_OPTIONS: WorkerOptions = {
 
 /** A step that may be interrupted, for tests that kill the worker between two steps. */
 export type Step = "signed" | "sent";
+
+/** The stored transaction can never be mined: it reverted, or another transaction took its nonce. Sign anew. */
+class SignAgain extends Error {}
 
 /**
  * Sends queued mints and burns. Idempotent at every step: the contract refuses an operation id
@@ -77,9 +89,9 @@ export class OutboxWorker {
       const stored = await this.storedRaw(op.id);
       if (op.txHash && stored) {
         const receipt = await this.receipt(op.txHash as Hex);
-        if (receipt?.status === "reverted") throw new Error(`transaction ${op.txHash} reverted`);
+        if (receipt?.status === "reverted") throw new SignAgain(`transaction ${op.txHash} reverted`);
         if (receipt) return await this.confirm(op, receipt.transactionHash, receipt.blockNumber);
-        await this.broadcast(stored);
+        await this.broadcast(stored, op.txHash as Hex);
         return await this.await(op, op.txHash as Hex);
       }
       const { raw, hash } = await this.sign(op);
@@ -87,7 +99,7 @@ export class OutboxWorker {
         UPDATE chain_outbox SET status = 'sent', raw_tx = ${raw}, tx_hash = ${hash}, attempts = attempts + 1,
                updated_at = ${this.deps.clock().toISOString()} WHERE id = ${op.id}`);
       this.interrupt?.("signed", op);
-      await this.broadcast(raw);
+      await this.broadcast(raw, hash);
       this.interrupt?.("sent", op);
       return await this.await(op, hash);
     } catch (error) {
@@ -146,12 +158,31 @@ export class OutboxWorker {
     return { raw, hash: keccak256(raw) };
   }
 
-  private async broadcast(raw: Hex): Promise<void> {
+  /**
+   * Sends a signed transaction. A node that already has it (a rebroadcast) refuses it, which is
+   * success; a nonce another transaction of the bridge key used (another process, a wallet) means
+   * this one can never be mined, so the operation is signed again with a fresh nonce.
+   */
+  private async broadcast(raw: Hex, hash: Hex): Promise<void> {
     try {
       await this.chain.publicClient.sendRawTransaction({ serializedTransaction: raw });
     } catch (error) {
-      // A rebroadcast of a transaction the node already has is success, not failure.
-      if (!/already known|known transaction|nonce too low|already imported/i.test(String(error))) throw error;
+      if (await this.known(hash)) return;
+      // A raw send comes back as the node's own error: viem's table of node messages names it.
+      if (error instanceof BaseError && getNodeError(error, {}) instanceof NonceTooLowError) {
+        throw new SignAgain(`another transaction used the nonce of ${hash}`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async known(hash: Hex): Promise<boolean> {
+    try {
+      await this.chain.publicClient.getTransaction({ hash });
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionNotFoundError) return false;
+      throw error;
     }
   }
 
@@ -169,7 +200,7 @@ export class OutboxWorker {
       hash,
       timeout: this.options.receiptTimeoutMs,
     });
-    if (receipt.status === "reverted") throw new Error(`transaction ${hash} reverted`);
+    if (receipt.status === "reverted") throw new SignAgain(`transaction ${hash} reverted`);
     return this.confirm(op, receipt.transactionHash, receipt.blockNumber);
   }
 
@@ -193,14 +224,13 @@ export class OutboxWorker {
     const delay = Math.min(this.options.maxBackoffMs, this.options.baseBackoffMs * 2 ** Math.min(attempts, 20));
     const next = new Date(this.deps.clock().getTime() + delay);
     const message = rootMessage(error);
-    const reverted = /reverted/.test(message);
-    // A reverted transaction used its nonce without the operation: sign a new one next time.
+    const again = error instanceof SignAgain;
     await this.deps.db.execute(sql`
       UPDATE chain_outbox SET attempts = ${attempts}, next_attempt_at = ${next.toISOString()}, lease_until = NULL,
              last_error = ${message.slice(0, 500)}, updated_at = ${this.deps.clock().toISOString()},
-             status = CASE WHEN ${reverted} THEN 'pending' ELSE status END,
-             raw_tx = CASE WHEN ${reverted} THEN NULL ELSE raw_tx END,
-             tx_hash = CASE WHEN ${reverted} THEN NULL ELSE tx_hash END
+             status = CASE WHEN ${again} THEN 'pending' ELSE status END,
+             raw_tx = CASE WHEN ${again} THEN NULL ELSE raw_tx END,
+             tx_hash = CASE WHEN ${again} THEN NULL ELSE tx_hash END
       WHERE id = ${op.id}`);
     this.deps.log.warn(
       { operation: op.id, attempts, retryInMs: delay, error: message },

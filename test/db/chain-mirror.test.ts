@@ -39,6 +39,8 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
       pollMs: 50,
       startBlock: 0n,
       reconcileEvery: 1,
+      stuckAfterMs: 10 * 60_000,
+      leadership: t.database.leadership,
       pollingIntervalMs: 20,
       worker: { baseBackoffMs: 1, maxBackoffMs: 1, receiptTimeoutMs: 20_000 },
       ...overrides,
@@ -275,8 +277,12 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
       const [row] = await rows(t.database.db, sql`SELECT status, tx_hash FROM chain_outbox WHERE id = ${tok.id}`);
       expect(row).toMatchObject({ status: "sent", tx_hash: expect.stringMatching(/^0x/) });
       await new Promise((r) => setTimeout(r, 5));
+      // The process that died gave up its lead with its connection; the restarted one takes it.
+      await mirror.stop();
       const restarted = await openMirror();
       await restarted.tick({ reconcile: true });
+      expect(restarted.role).toBe("leader");
+      await restarted.stop();
       const done = await t.call("GET", `/v1/tokenizations/${tok.id}`, { key: company.key });
       expect(done.body.status).toBe("confirmed");
       expect(done.body.txHash).toBe(String(row?.tx_hash));

@@ -67,18 +67,24 @@ describe.runIf(dbKind === "pglite")("a production install", () => {
     const { contract } = JSON.parse(deployed.stdout.trim().split("\n").at(-1) ?? "{}") as { contract: string };
     expect(contract).toMatch(/^0x[0-9a-fA-F]{40}$/);
 
-    server = await startServer(
-      {
-        DATA_DIR: join(copy, "data"),
-        CHAIN_RPC_URL: rpc,
-        CHAIN_PRIVATE_KEY: key,
-        MIRROR_CONTRACT: contract,
-        CHAIN_CONFIRMATIONS: "0",
-      },
-      copy,
-    );
+    const settings = {
+      DATA_DIR: join(copy, "data"),
+      CHAIN_RPC_URL: rpc,
+      CHAIN_PRIVATE_KEY: key,
+      MIRROR_CONTRACT: contract,
+      CHAIN_CONFIRMATIONS: "0",
+    };
+    server = await startServer(settings, copy);
     const chain = (await (await fetch(`${server.url}/v1/chain`)).json()) as { enabled: boolean; contract: string };
     expect(chain).toMatchObject({ enabled: true });
     expect(chain.contract.toLowerCase()).toBe(contract.toLowerCase());
+    server.child.kill("SIGTERM");
+    await server.exited;
+
+    // An API-only process: it queues chain operations for the process that runs the mirror.
+    server = await startServer({ ...settings, CHAIN_WORKER: "false" }, copy);
+    const apiOnly = (await (await fetch(`${server.url}/v1/chain`)).json()) as { enabled: boolean; worker: string };
+    expect(apiOnly).toMatchObject({ enabled: true, worker: "off" });
+    expect(server.output.join("")).toContain("chain mirror worker off");
   });
 });

@@ -45,7 +45,8 @@ export const getDetokenization: RouteHandler<typeof routes.getDetokenization, Ap
 export const getChain: RouteHandler<typeof routes.getChain, AppEnv> = async (c) => {
   // Loaded on first use: a server without the mirror never carries the EVM libraries in memory.
   const { chainStatus } = await import("../../chain/mirror.js");
-  return c.json(await chainStatus(c.get("deps").db, c.get("deps").mirror), 200);
+  const { db, mirror, clock } = c.get("deps");
+  return c.json(await chainStatus(db, mirror, clock()), 200);
 };
 
 export const getToken: RouteHandler<typeof routes.getToken, AppEnv> = async (c) => {

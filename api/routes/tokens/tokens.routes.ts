@@ -106,6 +106,10 @@ export const getChain = createRoute({
     200: json(
       z.object({
         enabled: z.boolean(),
+        worker: z.enum(["leader", "standby", "off"]).nullable().openapi({
+          description:
+            "This process's part: the one leader among the processes on the database runs the mirror; standbys take over when it stops; off: CHAIN_WORKER=false",
+        }),
         chainId: z.number().int().nullable(),
         contract: z.string().nullable(),
         bridgeAddress: z.string().nullable(),
@@ -121,7 +125,10 @@ export const getChain = createRoute({
             nextAttemptAt: z.string(),
           }),
         ),
-        drift: z.array(z.record(z.string(), z.unknown())),
+        drift: z.array(z.record(z.string(), z.unknown())).openapi({
+          description:
+            "Differences with the chain: `supply` per token id, `event` (a log the ledger refused), `stuck_operation` (queued longer than CHAIN_STUCK_AFTER_MS)",
+        }),
       }),
       "The mirror",
     ),
