@@ -10,6 +10,7 @@ import { refuseUnstorableText } from "./http/text.js";
 import { validationHook } from "./http/validation.js";
 import { InvalidRequest, PayloadTooLarge } from "./ledger/errors.js";
 import { DocsPage, type OpenApiDocument } from "./pages/docs.js";
+import { adminRoutes } from "./routes/admin/index.js";
 import { claimRoutes } from "./routes/claims/index.js";
 import { exportRoutes } from "./routes/exports/index.js";
 import { governmentReportRoutes } from "./routes/government-reports/index.js";
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   journalRoutes(app);
   exportRoutes(app);
   tokenRoutes(app);
+  adminRoutes(app);
 
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",

@@ -30,6 +30,7 @@ export async function openRuntime(
     clock,
     random,
     log,
+    backup: database.backup,
     limits: createRateLimits({
       publicPerMinute: config.RATE_LIMIT_PUBLIC_PER_MINUTE,
       authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,

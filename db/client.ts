@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
@@ -22,6 +22,11 @@ export interface Database {
   readonly db: Db;
   /** Who among the processes sharing this database does the work named `name` (`leader.ts`). */
   leadership(name: string): Leadership;
+  /**
+   * The embedded database's whole directory as a gzipped tar, taken while no transaction is half
+   * done (the committed state at one instant); absent on PostgreSQL, whose own `pg_dump` does this.
+   */
+  backup?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -75,6 +80,26 @@ async function migrateServer(url: string, setup: (db: Db) => Promise<void>): Pro
 }
 
 /**
+ * Restores an embedded database from a backup into `dataDir`, which must not hold one yet; the
+ * restored ledger is then opened, so its schema is brought up to date like any other.
+ */
+export async function restoreEmbedded(dataDir: string, archive: Blob): Promise<void> {
+  const release = claimDataDir(dataDir);
+  try {
+    if (existsSync(dataDir) && readdirSync(dataDir).length > 0) {
+      throw new Error(`${dataDir} already holds a database; restore into an empty DATA_DIR`);
+    }
+    mkdirSync(dataDir, { recursive: true });
+    const client = await PGlite.create({ dataDir, loadDataDir: archive, extensions: { btree_gist } });
+    await client.close();
+  } finally {
+    release();
+  }
+  const restored = await openDatabase({ kind: "pglite", dataDir });
+  await restored.close();
+}
+
+/**
  * Opens the database and brings its schema up to date, then runs `setup` (an admin key's
  * bootstrap) before any other process starting beside this one does. `dataDir` undefined = in memory.
  */
@@ -109,7 +134,10 @@ export async function openDatabase(
         await close();
         throw error;
       }
-      return { kind: "pglite", db, leadership: () => ALWAYS_LEADING, close };
+      // Transactions take their own lock before their statements take the query lock, which the
+      // dump takes: holding an (empty) transaction around it keeps every other one out.
+      const backup = () => client.transaction(async () => client.dumpDataDir("gzip"));
+      return { kind: "pglite", db, leadership: () => ALWAYS_LEADING, backup, close };
     } catch (error) {
       release();
       throw error;

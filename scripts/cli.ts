@@ -17,6 +17,7 @@ import { csvImportRows } from "../api/routes/issuances/issuances.handlers.js";
 import { openRuntime } from "../api/runtime.js";
 import { DatabaseInUse } from "../db/owner-lock.js";
 import { rows, str } from "../db/values.js";
+import { backup, restore } from "./backup.js";
 import { seed } from "./seed.js";
 import { WALLET_USAGE, wallet } from "./wallet.js";
 
@@ -35,6 +36,9 @@ const USAGE = `Usage: npm run cli -- <command>
                           and terminal uses (exit 1 on any finding)
   reconcile               ingest new chain events, compare on-chain supply with the ledger,
                           print every difference (exit 1 if there is any)
+  backup <file>           the embedded database as a gzipped tar, consistent; while a server
+                          runs on DATA_DIR it takes the backup (needs ADMIN_API_KEY, an admin key)
+  restore <file>          a backup into an empty DATA_DIR
 ${WALLET_USAGE}
                           a holder's wallet (WALLET_PRIVATE_KEY or WALLET_DEV_ACCOUNT=n)
   help                    this text
@@ -111,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === "deploy") return deploy();
   if (command === "verify") return verify(args);
   if (command === "wallet") return wallet(args, process.env);
-  if (!["create-admin-key", "import", "seed", "reconcile", "audit"].includes(command)) {
+  if (!["create-admin-key", "import", "seed", "reconcile", "audit", "backup", "restore"].includes(command)) {
     console.error(`Unknown command: ${command}\n\n${USAGE}`);
     return 2;
   }
@@ -121,6 +125,19 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     console.error(error instanceof Error ? error.message : String(error));
     return 2;
+  }
+  if (command === "backup" || command === "restore") {
+    const file = args[0];
+    if (!file) {
+      console.error(`${command} needs a file: npm run cli -- ${command} jcm-bridge.tar.gz`);
+      return 2;
+    }
+    try {
+      return command === "backup" ? await backup(file, config, process.env) : await restore(file, config);
+    } catch (error) {
+      console.error(error instanceof Error ? error.message : String(error));
+      return 1;
+    }
   }
   const log = createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : "warn");
   let opened: Awaited<ReturnType<typeof openRuntime>>;

@@ -17,7 +17,13 @@ export interface AppConfig {
 }
 
 /** `mirror` is absent when the chain mirror is not configured. */
-export type AppDeps = Deps & { config: AppConfig; limits: RateLimits; mirror?: ChainMirror | undefined };
+export type AppDeps = Deps & {
+  config: AppConfig;
+  limits: RateLimits;
+  mirror?: ChainMirror | undefined;
+  /** A backup of the embedded database (absent on PostgreSQL). */
+  backup?: (() => Promise<Blob>) | undefined;
+};
 
 /** Per-request variables. `deps.db` is the request's transaction where the request has one. */
 export interface AppEnv {

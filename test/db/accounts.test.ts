@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type TestContext, testContext } from "../helpers/app.js";
-import { databaseAvailable } from "../helpers/db.js";
+import { databaseAvailable, dbKind } from "../helpers/db.js";
 
 describe.runIf(databaseAvailable())("organizations and keys", () => {
   let t: TestContext;
@@ -106,5 +106,20 @@ describe.runIf(databaseAvailable())("organizations and keys", () => {
     const stored = await rows(t.database.db, sql`SELECT key_hash FROM api_keys`);
     for (const r of stored) expect(String(r.key_hash)).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(stored)).not.toContain(t.admin.key);
+  });
+
+  it("hands an admin a backup of the embedded database, and on PostgreSQL says to use pg_dump", async () => {
+    const company = await t.org("company", "JP");
+    expect((await t.call("GET", "/v1/admin/backup", { key: company.key })).status).toBe(403);
+    const res = await t.app.request("/v1/admin/backup", { headers: { authorization: `Bearer ${t.admin.key}` } });
+    if (dbKind === "pglite") {
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("application/gzip");
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      expect([bytes[0], bytes[1]]).toEqual([0x1f, 0x8b]);
+    } else {
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { code: string }).code).toBe("backup_by_pg_dump");
+    }
   });
 });

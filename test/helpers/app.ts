@@ -91,6 +91,7 @@ export async function testContext(
     clock: () => new Date(),
     random: (n) => randomBytes(n),
     log,
+    backup: database.backup,
     limits: createRateLimits({
       publicPerMinute: options.publicPerMinute ?? 1_000_000,
       authFailuresPerMinute: options.authFailuresPerMinute ?? 1_000_000,
