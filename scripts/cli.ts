@@ -12,6 +12,7 @@ import { auditLedger } from "../api/ledger/audit.js";
 import { type CertifiedClaim, verifyCertificate } from "../api/ledger/certificate.js";
 import { LedgerError } from "../api/ledger/errors.js";
 import { importIssuances } from "../api/ledger/issuances.js";
+import { sealJournal } from "../api/ledger/seal.js";
 import { createLogger } from "../api/logger.js";
 import { csvImportRows } from "../api/routes/issuances/issuances.handlers.js";
 import { openRuntime } from "../api/runtime.js";
@@ -204,6 +205,8 @@ async function main(argv: string[]): Promise<number> {
       return status.drift.length > 0 ? 1 : 0;
     }
     const result = await seed(deps);
+    // The demo's claims carry their proofs from the first page view: nothing else writes meanwhile.
+    while (await sealJournal(deps)) {}
     if (result.alreadySeeded) {
       console.log("The demo data is already there; nothing to do.");
       return 0;

@@ -1,12 +1,27 @@
 import { createPublicClient, type Hex, http, parseEventLogs, type Transport } from "viem";
 import type { CertifiedClaim, VerificationStep } from "../ledger/certificate.js";
+import { rootMessage } from "../ledger/errors.js";
 import { mirrorAbi } from "./mirror-artifact.js";
 
-/** Checks on chain that the certificate's root was anchored by its contract over a range holding the entry. */
+/**
+ * Checks on chain that the certificate's root was anchored by its contract over a range holding the
+ * entry. A chain that cannot be asked fails this step with the reason; it never throws.
+ */
 export async function verifyAnchor(claim: CertifiedClaim, rpc: string | Transport): Promise<VerificationStep> {
+  try {
+    return await checkAnchor(claim, rpc);
+  } catch (error) {
+    const where = typeof rpc === "string" ? ` at ${rpc}` : "";
+    return { step: "anchor", ok: false, detail: `the chain${where} could not be asked: ${rootMessage(error)}` };
+  }
+}
+
+async function checkAnchor(claim: CertifiedClaim, rpc: string | Transport): Promise<VerificationStep> {
   const { anchor, root, journalSeq } = claim.certificate;
   if (!anchor || !root) return { step: "anchor", ok: false, detail: "the certificate names no on-chain anchor yet" };
-  const client = createPublicClient({ transport: typeof rpc === "string" ? http(rpc) : rpc });
+  const client = createPublicClient({
+    transport: typeof rpc === "string" ? http(rpc, { retryCount: 1, timeout: 15_000 }) : rpc,
+  });
   const chainId = await client.getChainId();
   if (chainId !== anchor.chainId) {
     return {

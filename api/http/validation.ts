@@ -8,15 +8,16 @@ function pathOf(prefix: readonly PropertyKey[], issue: Issue): string {
   return [...prefix, ...issue.path].map(String).join(".");
 }
 
-/** An issue that says a branch of a union has the wrong keys, as opposed to a wrong value. */
+/** An issue that says the input has a key the branch does not know: it is another branch's input. */
 function structural(issue: Issue): boolean {
-  return (
-    issue.code === "unrecognized_keys" ||
-    (issue.code === "invalid_type" && issue.path.length === 1 && issue.message.includes("received undefined"))
-  );
+  return issue.code === "unrecognized_keys";
 }
 
-/** Flattens zod issues; a union reports the one branch that fits the input's shape, if any. */
+/**
+ * Flattens zod issues. A union reports the issues of the one branch that knows every key of the
+ * input (a claim with `serials` but no `purpose` is told that `purpose` is missing); where none or
+ * several do (both `serials` and `allocate`, or neither), the union's own message says what to give.
+ */
 export function flattenIssues(issues: readonly Issue[], prefix: readonly PropertyKey[] = []): ErrorDetail[] {
   return issues.flatMap((issue) => {
     if (issue.code === "invalid_union" && issue.errors.length > 0) {

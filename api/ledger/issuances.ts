@@ -96,6 +96,27 @@ export function segmentView(ident: { registry: string; project: string; vintage:
   };
 }
 
+/** Units that exist, to show as an example: the first (up to 100) units of the first issuance. */
+export async function exampleRange(db: Db): Promise<{ serials: string; project: string } | undefined> {
+  const [row] = await rows(
+    db,
+    sql`SELECT ${ISSUANCE_COLUMNS} FROM issuances i JOIN projects p ON p.ref = i.project_ref ORDER BY i.id LIMIT 1`,
+  );
+  if (!row) return undefined;
+  const first = issuanceFromRow(row);
+  const end = Math.min(first.serialEnd, first.serialStart + 99);
+  return {
+    serials: formatSerials({
+      registry: first.registry,
+      project: first.projectRef,
+      vintage: first.vintage,
+      start: BigInt(first.serialStart),
+      end: BigInt(end),
+    }),
+    project: first.projectRef,
+  };
+}
+
 /** A page of a project's issuances, oldest first, and the cursor to the next page. */
 export async function listIssuancesOfProject(
   db: Db,

@@ -3,7 +3,16 @@ import type { Project } from "../ledger/projects.js";
 import { day, tonnes } from "./components.js";
 import { Layout } from "./layout.js";
 
-export function HomePage(props: { claims: Claim[]; projects: Project[]; error?: string | undefined }) {
+/** What the search box suggests when the ledger holds nothing yet. */
+const GENERIC_EXAMPLE = { serials: "JCM-JP-MN006-2020-1-100", project: "MN006" };
+
+export function HomePage(props: {
+  claims: Claim[];
+  projects: Project[];
+  example: { serials: string; project: string } | undefined;
+  error?: string | undefined;
+}) {
+  const example = props.example ?? GENERIC_EXAMPLE;
   return (
     <Layout title="Search">
       <h1>Where did this tonne go?</h1>
@@ -20,13 +29,14 @@ export function HomePage(props: { claims: Claim[]; projects: Project[]; error?: 
           type="search"
           required
           maxlength={120}
-          placeholder="JCM-JP-MN006-2020-1-100"
+          placeholder={example.serials}
           aria-describedby="q-help"
         />
         <button type="submit">Look up</button>
       </form>
       <p id="q-help" class="muted">
-        For example <code>JCM-JP-MN006-2020-1-100</code>, <code>clm_…</code> or <code>MN006</code>.
+        For example <a href={`/serials/${example.serials}`}>{example.serials}</a>, <code>clm_…</code> or{" "}
+        <a href={`/projects/${example.project}`}>{example.project}</a>.
       </p>
       {props.error ? (
         <p class="warning" role="alert">

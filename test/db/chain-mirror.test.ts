@@ -204,6 +204,10 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
     expect(await verifyAnchor(claim, chain.transport)).toMatchObject({ step: "anchor", ok: true });
     const forged = { ...claim, certificate: { ...claim.certificate, root: "a".repeat(64) } };
     expect(await verifyAnchor(forged, chain.transport)).toMatchObject({ step: "anchor", ok: false });
+    // A chain nobody answers for is a failed step with its reason, not a crash.
+    const unreachable = await verifyAnchor(claim, "http://127.0.0.1:9");
+    expect(unreachable).toMatchObject({ step: "anchor", ok: false });
+    expect(unreachable.detail).toContain("could not be asked");
     const roots = await t.call("GET", "/v1/journal/roots");
     expect(roots.body.data.every((r: { anchor: unknown }) => r.anchor !== null)).toBe(true);
   });

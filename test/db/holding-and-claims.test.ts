@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
+import { sealEverything } from "../helpers/seal.js";
 
 const claimBody = (over: Record<string, unknown>) => ({
   beneficiary: { name: "Kanto Rail Co.", country: "JP" },
@@ -168,6 +169,7 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
       hostCountries: ["MN"],
       certificate: { hash: expect.stringMatching(/^[0-9a-f]{64}$/), journalSeq: expect.any(Number) },
     });
+    await sealEverything(t.deps);
     const got = await t.call("GET", `/v1/claims/${r.body.id}`);
     expect(got.status).toBe(200);
     const { certificate, ...fields } = got.body;

@@ -220,6 +220,28 @@ describe.runIf(databaseAvailable())("hostile input never gets a 5xx and never ch
     expect((await snapshot())[0]?.j).not.toEqual(before[0]?.j);
   });
 
+  it("names the missing fields of a request that picked its branch, and asks for one branch otherwise", async () => {
+    const missing = await t.call("POST", "/v1/claims", {
+      key: keys.company?.key,
+      body: { serials: [iss.serials(3)], claimType: "contribution", beneficiary: { name: "B", country: "JP" } },
+    });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(["period", "purpose"]);
+    const both = await t.call("POST", "/v1/claims", {
+      key: keys.company?.key,
+      body: {
+        serials: [iss.serials(3)],
+        allocate: { issuanceId: iss.issuanceId, quantity: 1 },
+        claimType: "contribution",
+        beneficiary: { name: "B", country: "JP" },
+        purpose: "p",
+        period: { start: "2025-01-01", end: "2025-12-31" },
+      },
+    });
+    expect(both.status).toBe(400);
+    expect(both.body.errors[0].message).toBe("give exactly one of serials or allocate");
+  });
+
   it("still answers normally afterwards", async () => {
     expect((await t.call("GET", `/v1/status/${iss.serials(1, 100)}`)).body.parts).toHaveLength(1);
   });

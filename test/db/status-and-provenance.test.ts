@@ -179,4 +179,11 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
     expect(html).toContain("/v1/government-reports");
     expect(html).toContain('lang="en"');
   });
+
+  it("suggests on the home page units the ledger holds, which the serials page shows", async () => {
+    const home = await t.call("GET", "/");
+    const example = /For example <a href="\/serials\/([^"]+)"/.exec(home.body as string)?.[1];
+    expect(example).toBe(iss.serials(1001, 1100));
+    expect((await t.call("GET", `/serials/${example}`)).status).toBe(200);
+  });
 });

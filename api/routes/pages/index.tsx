@@ -5,6 +5,7 @@ import type { AppEnv } from "../../http/env.js";
 import { certifiedClaim } from "../../ledger/certificate.js";
 import { listClaims } from "../../ledger/claims.js";
 import { InvalidRequest, LedgerError } from "../../ledger/errors.js";
+import { exampleRange } from "../../ledger/issuances.js";
 import { issuanceTotals } from "../../ledger/project-totals.js";
 import { findProject, getProject, listProjects, type Project } from "../../ledger/projects.js";
 import { provenanceOf } from "../../ledger/provenance.js";
@@ -67,7 +68,8 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
   app.get("/", async (c) => {
     const { db } = c.get("deps");
     const claims = await listClaims(db, {}, { limit: 10 });
-    return c.html(<HomePage claims={claims.data} projects={await listProjects(db, 100, undefined)} />);
+    const projects = await listProjects(db, 100, undefined);
+    return c.html(<HomePage claims={claims.data} projects={projects} example={await exampleRange(db)} />);
   });
 
   app.get("/search", async (c) => {
@@ -81,7 +83,12 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
       ? `"${q.slice(0, 80)}" is not a serial range (JCM-…), a claim id (clm_…) or a project reference.`
       : "Enter something to look up.";
     return c.html(
-      <HomePage claims={claims.data} projects={await listProjects(db, 100, undefined)} error={error} />,
+      <HomePage
+        claims={claims.data}
+        projects={await listProjects(db, 100, undefined)}
+        example={await exampleRange(db)}
+        error={error}
+      />,
       400,
     );
   });
