@@ -9,6 +9,24 @@ export interface Running {
   url: string;
   output: string[];
   exited: Promise<number | null>;
+  /** Resolves once the process has printed `text` (at once if it already has). */
+  logged(text: string): Promise<void>;
+}
+
+/** `logged` for a child whose output is collected in `output`. */
+function watcher(child: ChildProcess, output: string[]): (text: string) => Promise<void> {
+  return (text) =>
+    new Promise((resolve) => {
+      if (output.join("").includes(text)) return resolve();
+      const check = () => {
+        if (!output.join("").includes(text)) return;
+        child.stdout?.off("data", check);
+        child.stderr?.off("data", check);
+        resolve();
+      };
+      child.stdout?.on("data", check);
+      child.stderr?.on("data", check);
+    });
 }
 
 function env(extra: Record<string, string>): NodeJS.ProcessEnv {
@@ -38,7 +56,7 @@ export async function startServer(extra: Record<string, string>, cwd = ROOT): Pr
     child.stderr?.on("data", (chunk: Buffer) => output.push(chunk.toString()));
     void exited.then((code) => reject(new Error(`server exited with ${code}:\n${output.join("")}`)));
   });
-  return { child, url, output, exited };
+  return { child, url, output, exited, logged: watcher(child, output) };
 }
 
 /** Runs `npm run cli -- …` as a process and collects what it prints. */
@@ -91,7 +109,7 @@ export async function startQuietServer(extra: Record<string, string>): Promise<R
       (r) => r.ok,
       () => false,
     );
-    if (ok) return { child, url, output, exited };
+    if (ok) return { child, url, output, exited, logged: watcher(child, output) };
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGKILL");

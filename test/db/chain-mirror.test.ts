@@ -30,8 +30,8 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
   const HOLDER = 1;
   const BUYER = 2;
 
-  const openMirror = (overrides: Partial<Parameters<typeof ChainMirror.open>[1]> = {}) =>
-    ChainMirror.open(t.deps, {
+  const openMirror = (overrides: Partial<Parameters<typeof ChainMirror.open>[1]> = {}, deps = t.deps) =>
+    ChainMirror.open(deps, {
       transport: chain.transport,
       privateKey: chain.bridgeKey,
       contract: chain.contract,
@@ -42,7 +42,8 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
       stuckAfterMs: 10 * 60_000,
       leadership: t.database.leadership,
       pollingIntervalMs: 20,
-      worker: { baseBackoffMs: 1, maxBackoffMs: 1, receiptTimeoutMs: 20_000 },
+      // No backoff: a failed operation is due again at once, so a test need not wait for it.
+      worker: { baseBackoffMs: 0, maxBackoffMs: 0, receiptTimeoutMs: 20_000 },
       ...overrides,
     });
 
@@ -258,7 +259,6 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
     } finally {
       chain.setDown(false);
     }
-    await new Promise((r) => setTimeout(r, 5));
     await mirror.tick();
     expect((await t.call("GET", `/v1/tokenizations/${tok.id}`, { key: company.key })).body.status).toBe("confirmed");
     expect(await balance(HOLDER)).toBe(before + 50n);
@@ -280,10 +280,10 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
       await expect(dying.runOnce()).rejects.toThrow(Interrupted);
       const [row] = await rows(t.database.db, sql`SELECT status, tx_hash FROM chain_outbox WHERE id = ${tok.id}`);
       expect(row).toMatchObject({ status: "sent", tx_hash: expect.stringMatching(/^0x/) });
-      await new Promise((r) => setTimeout(r, 5));
       // The process that died gave up its lead with its connection; the restarted one takes it.
       await mirror.stop();
-      const restarted = await openMirror();
+      // It starts after the dead worker's lease ran out: its clock is a minute on.
+      const restarted = await openMirror({}, { ...t.deps, clock: () => new Date(Date.now() + 60_000) });
       await restarted.tick({ reconcile: true });
       expect(restarted.role).toBe("leader");
       await restarted.stop();

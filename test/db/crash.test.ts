@@ -78,6 +78,18 @@ function claimStream(a: Api, key: string, serial: (n: number) => string, workers
   let next = 1;
   let stopped = false;
   const answers: { n: number; status: number; id?: string }[] = [];
+  const waiters: { count: number; status: number | undefined; resolve: () => void }[] = [];
+  const settle = () => {
+    for (const w of [...waiters]) {
+      if (answers.filter((x) => w.status === undefined || x.status === w.status).length < w.count) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  };
+  const record = (answer: { n: number; status: number; id?: string }) => {
+    answers.push(answer);
+    settle();
+  };
   const work = async () => {
     while (!stopped && next <= 5000) {
       const n = next++;
@@ -89,15 +101,22 @@ function claimStream(a: Api, key: string, serial: (n: number) => string, workers
           purpose: "stream",
           period: { start: "2025-01-01", end: "2025-12-31" },
         });
-        answers.push({ n, status: r.status, id: typeof r.body.id === "string" ? r.body.id : undefined });
+        record({ n, status: r.status, id: typeof r.body.id === "string" ? r.body.id : undefined });
       } catch {
-        answers.push({ n, status: 0 });
+        record({ n, status: 0 });
       }
     }
   };
   const done = Promise.all(Array.from({ length: workers }, work));
   return {
     answers,
+    /** Resolves once `count` answers (of `status`, if given) have come back. */
+    reached(count: number, status?: number): Promise<void> {
+      return new Promise((resolve) => {
+        waiters.push({ count, status, resolve });
+        settle();
+      });
+    },
     async stop() {
       stopped = true;
       await done;
@@ -115,7 +134,7 @@ describe.runIf(dbKind === "pglite")("a server killed with SIGKILL mid-stream, on
     const a = api(first.url);
     const { companyKey, serial } = await setUp(a, admin);
     const stream = claimStream(a, companyKey, serial, 4);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await stream.reached(30, 201);
     first.child.kill("SIGKILL");
     await first.exited;
     await stream.stop();
@@ -204,17 +223,18 @@ describe.runIf(dbKind === "postgres")("PostgreSQL unavailable at start and cut m
       expect(server.output.join("")).toContain("cannot reach the database");
 
       await p.open();
-      for (let i = 0; i < 100 && (await a.call("GET", "/health")).status !== 200; i++)
-        await new Promise((r) => setTimeout(r, 200));
+      await server.logged("jcm-bridge ready");
       expect((await a.call("GET", "/health")).status).toBe(200);
 
       const { companyKey, serial } = await setUp(a, admin);
       const stream = claimStream(a, companyKey, serial, 4);
-      for (let i = 0; i < 10; i++) {
-        await new Promise((r) => setTimeout(r, 80));
+      // Connections cut while claims are in flight, ten times; then claims that go through again.
+      for (let i = 1; i <= 10; i++) {
+        await stream.reached(i * 4);
         p.cut();
       }
-      await new Promise((r) => setTimeout(r, 300));
+      const through = stream.answers.filter((x) => x.status === 201).length;
+      await stream.reached(through + 8, 201);
       await stream.stop();
       const statuses = new Set(stream.answers.map((x) => x.status));
       expect(

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -39,16 +40,32 @@ describe.runIf(dbKind === "pglite")("server and CLI processes", () => {
     });
     expect(issuance.status).toBe(201);
 
-    const inFlight = fetch(`${server.url}/v1/status`, {
+    // The server has the request in hand (it sent 100 Continue) when it is told to stop; the body follows.
+    const body = JSON.stringify({ serials: Array.from({ length: 10_000 }, (_, i) => `JCM-JP-MN006-2020-${i + 1}`) });
+    const request = httpRequest(`${server.url}/v1/status`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ serials: Array.from({ length: 10_000 }, (_, i) => `JCM-JP-MN006-2020-${i + 1}`) }),
+      headers: {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(body),
+        expect: "100-continue",
+      },
     });
-    await new Promise((r) => setTimeout(r, 20));
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      request.on("response", (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => {
+          text += c.toString();
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      });
+      request.on("error", reject);
+    });
+    await new Promise<void>((resolve) => request.on("continue", resolve));
     server.child.kill("SIGTERM");
-    const answer = await inFlight;
-    expect(answer.status).toBe(200);
-    expect(((await answer.json()) as { results: unknown[] }).results).toHaveLength(10_000);
+    request.end(body);
+    const answered = await answer;
+    expect(answered.status).toBe(200);
+    expect((JSON.parse(answered.text) as { results: unknown[] }).results).toHaveLength(10_000);
     expect(await server.exited).toBe(0);
 
     const lines = server.output.join("").split("\n").filter(Boolean);
