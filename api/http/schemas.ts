@@ -89,14 +89,20 @@ const DESCRIPTIONS: Record<number, string> = {
   413: "Request body too large",
   415: "Unsupported media type",
   422: "Unprocessable (e.g. `idempotency_key_reused`)",
-  429: "Too many requests",
-  503: "Database unavailable",
+  429: "Too many requests (`rate_limited`, with `Retry-After`)",
+  503: "The database is unavailable or busy (`service_unavailable`, with `Retry-After`)",
 };
 
-/** Problem responses for the given statuses, for a route's `responses`. */
+/**
+ * Problem responses for the given statuses, for a route's `responses`. Every route may also answer
+ * 429 (public reads per address, failed authentications) and 503 (database away or busy).
+ */
 export function problems(...statuses: number[]) {
   return Object.fromEntries(
-    statuses.map((s) => [s, { description: DESCRIPTIONS[s] ?? "Error", content: problemContent }]),
+    [...new Set([...statuses, 429, 503])].map((s) => [
+      s,
+      { description: DESCRIPTIONS[s] ?? "Error", content: problemContent },
+    ]),
   ) as Record<number, { description: string; content: typeof problemContent }>;
 }
 

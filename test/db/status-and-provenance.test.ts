@@ -173,6 +173,14 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
       expect(Object.keys(doc.body.paths)).toContain(path);
     }
     expect(doc.body.paths["/v1/claims"].post.responses).toHaveProperty("409");
+    // Every operation declares the answers any request may get: a rate limit and an unavailable database.
+    for (const [path, operations] of Object.entries(
+      doc.body.paths as Record<string, Record<string, { responses: object }>>,
+    )) {
+      for (const [method, operation] of Object.entries(operations)) {
+        expect(Object.keys(operation.responses), `${method} ${path}`).toEqual(expect.arrayContaining(["429", "503"]));
+      }
+    }
     const docs = await t.app.request("/docs");
     expect(docs.headers.get("content-type")).toContain("text/html");
     const html = await docs.text();

@@ -132,6 +132,7 @@ export const getChain = createRoute({
       }),
       "The mirror",
     ),
+    ...problems(),
   },
 });
 
