@@ -183,6 +183,38 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     expect(forJapan.status).toBe(201);
   });
 
+  it("refuses compensation on units authorized but not adjusted, and on units adjusted but not authorized", async () => {
+    const units = await t.issue({ hostCountry: "MN", start: 5001, end: 5100 });
+    const holder = await t.org("company", "JP");
+    await t.call("POST", "/v1/deposits", {
+      key: units.registry.key,
+      body: { serials: [units.serials(5001, 5030)], organizationId: holder.id, registryReference: "r" },
+    });
+    const report = (kind: string, serials: string) =>
+      t.call("POST", "/v1/government-reports", {
+        key: mongolia.key,
+        body: { kind, year: 2025, serials: [serials], reference: `policy-${kind}` },
+      });
+    expect((await report("authorization", units.serials(5001, 5010))).status).toBe(201);
+    expect((await report("corresponding_adjustment", units.serials(5011, 5020))).status).toBe(201);
+    expect((await report("authorization", units.serials(5021, 5030))).status).toBe(201);
+    expect((await report("corresponding_adjustment", units.serials(5021, 5030))).status).toBe(201);
+    const compensate = (serials: string) =>
+      t.call("POST", "/v1/claims", { key: holder.key, body: { ...claim([serials]), claimType: "compensation" } });
+    for (const [serials, authorized, adjusted] of [
+      [units.serials(5001, 5010), true, false],
+      [units.serials(5011, 5020), false, true],
+    ] as const) {
+      const refused = await compensate(serials);
+      expect(refused.status, serials).toBe(409);
+      expect(refused.body.code).toBe("compensation_requires_corresponding_adjustment");
+      expect(refused.body.conflicts).toEqual([
+        expect.objectContaining({ serials, authorized, correspondingAdjustment: adjusted }),
+      ]);
+    }
+    expect((await compensate(units.serials(5021, 5030))).status).toBe(201);
+  });
+
   it("refuses a government without a country", async () => {
     const stateless = await t.org("government", null);
     const r = await t.call("POST", "/v1/government-reports", {
