@@ -11,31 +11,53 @@ const claimBody = (over: Record<string, unknown>) => ({
   ...over,
 });
 
+interface World {
+  iss: Issued;
+  /** Holds units 1-5000 of `iss`. */
+  a: Org;
+  b: Org;
+}
+
 describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, holdings", () => {
   let t: TestContext;
-  let iss: Issued;
-  let a: Org;
-  let b: Org;
   let mongolia: Org;
   beforeAll(async () => {
     t = await testContext();
-    iss = await t.issue({ project: "MN006", hostCountry: "MN", start: 1, end: 10_000 });
-    a = await t.org("company", "JP", "Aozora");
-    b = await t.org("company", "JP", "Kanto");
     mongolia = await t.org("government", "MN");
-    const d = await t.call("POST", "/v1/deposits", {
-      key: iss.registry.key,
-      body: { serials: [iss.serials(1, 5000)], organizationId: a.id, registryReference: "JP-TR-1" },
-    });
-    expect(d.status).toBe(201);
-    expect(d.body).toMatchObject({ serials: [iss.serials(1, 5000)], organizationId: a.id, quantity: 5000 });
   });
   afterAll(async () => {
     await t.audit();
     await t.close();
   });
 
+  let worlds = 0;
+  /**
+   * Each test's own units: 10,000 units of a Mongolian project in a registry of its own (so unit
+   * numbers may repeat from one test to the next), 1-5000 deposited with `a`.
+   */
+  const world = async (): Promise<World> => {
+    const registryCode = `W${String.fromCharCode(65 + worlds++)}`;
+    const iss = await t.issue({ hostCountry: "MN", start: 1, end: 10_000, registryCode });
+    const a = await t.org("company", "JP", "Aozora");
+    const b = await t.org("company", "JP", "Kanto");
+    const d = await t.call("POST", "/v1/deposits", {
+      key: iss.registry.key,
+      body: { serials: [iss.serials(1, 5000)], organizationId: a.id, registryReference: "JP-TR-1" },
+    });
+    expect(d.status).toBe(201);
+    expect(d.body).toMatchObject({ serials: [iss.serials(1, 5000)], organizationId: a.id, quantity: 5000 });
+    return { iss, a, b };
+  };
+  const give = async (w: World, serials: string, to: Org) => {
+    const r = await t.call("POST", "/v1/transfers", {
+      key: w.a.key,
+      body: { serials: [serials], toOrganizationId: to.id },
+    });
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+  };
+
   it("shows the depositor's holdings", async () => {
+    const { iss, a } = await world();
     const h = await t.call("GET", "/v1/holdings", { key: a.key });
     expect(h.status).toBe(200);
     expect(h.body).toEqual({
@@ -54,6 +76,7 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("refuses a deposit of units that are not in the registry, naming them", async () => {
+    const { iss, a, b } = await world();
     const r = await t.call("POST", "/v1/deposits", {
       key: iss.registry.key,
       body: { serials: [iss.serials(4990, 5010)], organizationId: b.id, registryReference: "JP-TR-2" },
@@ -66,6 +89,7 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("refuses a deposit to an unknown organization (404) or to a non-company (422)", async () => {
+    const { iss } = await world();
     const unknown = await t.call("POST", "/v1/deposits", {
       key: iss.registry.key,
       body: { serials: [iss.serials(6000)], organizationId: "org_nope", registryReference: "x" },
@@ -80,6 +104,7 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("transfers by allocate the lowest-numbered held units", async () => {
+    const { iss, a, b } = await world();
     const r = await t.call("POST", "/v1/transfers", {
       key: a.key,
       body: { allocate: { issuanceId: iss.issuanceId, quantity: 100 }, toOrganizationId: b.id },
@@ -92,6 +117,8 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("transfers named serials and refuses units the caller does not hold", async () => {
+    const { iss, a, b } = await world();
+    await give({ iss, a, b }, iss.serials(1, 100), b);
     const ok = await t.call("POST", "/v1/transfers", {
       key: a.key,
       body: { serials: [iss.serials(201, 250), iss.serials(301, 310)], toOrganizationId: b.id },
@@ -110,6 +137,7 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("allocates the numerically lowest units, also where unit numbers change their number of digits", async () => {
+    const { b } = await world();
     const small = await t.issue({ project: "MN007", start: 1, end: 200, registryCode: "MN" });
     const holder = await t.org("company", "JP");
     const mn = await t.org("government", "MN");
@@ -131,6 +159,7 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("refuses a transfer giving both or neither of serials and allocate, or to oneself", async () => {
+    const { iss, a, b } = await world();
     const both = await t.call("POST", "/v1/transfers", {
       key: a.key,
       body: {
@@ -153,10 +182,12 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
       body: { allocate: { issuanceId: iss.issuanceId, quantity: 1_000_000 }, toOrganizationId: b.id },
     });
     expect(tooMany.status).toBe(409);
-    expect(tooMany.body).toMatchObject({ code: "insufficient_holdings", available: 4840, requested: 1_000_000 });
+    expect(tooMany.body).toMatchObject({ code: "insufficient_holdings", available: 5000, requested: 1_000_000 });
   });
 
   it("claims held units (contribution), and the units become claimed for good", async () => {
+    const { iss, a, b } = await world();
+    await give({ iss, a, b }, iss.serials(1, 100), b);
     const r = await t.call("POST", "/v1/claims", { key: b.key, body: claimBody({ serials: [iss.serials(1, 10)] }) });
     expect(r.status, JSON.stringify(r.body)).toBe(201);
     expect(r.body).toMatchObject({
@@ -195,6 +226,8 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("refuses compensation on units without authorization and corresponding adjustment", async () => {
+    const { iss, a, b } = await world();
+    await give({ iss, a, b }, iss.serials(1, 100), b);
     const r = await t.call("POST", "/v1/claims", {
       key: b.key,
       body: claimBody({ claimType: "compensation", serials: [iss.serials(20, 30)] }),
@@ -213,6 +246,8 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("allows compensation once the host country authorized and adjusted the units", async () => {
+    const { iss, a, b } = await world();
+    await give({ iss, a, b }, iss.serials(1, 100), b);
     for (const kind of ["authorization", "corresponding_adjustment"]) {
       const rep = await t.call("POST", "/v1/government-reports", {
         key: mongolia.key,
@@ -236,15 +271,29 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("claims by allocate, and lists claims by claimant, year and host country", async () => {
+    const { iss, a } = await world();
     const r = await t.call("POST", "/v1/claims", {
       key: a.key,
       body: claimBody({ allocate: { issuanceId: iss.issuanceId, quantity: 5 } }),
     });
     expect(r.status).toBe(201);
-    expect(r.body.serials).toEqual([iss.serials(101, 105)]);
+    expect(r.body.serials).toEqual([iss.serials(1, 5)]);
+    const more = [];
+    for (let i = 0; i < 2; i++) {
+      more.push(
+        await t.call("POST", "/v1/claims", {
+          key: a.key,
+          body: claimBody({ allocate: { issuanceId: iss.issuanceId, quantity: 5 } }),
+        }),
+      );
+    }
+    expect(more.map((c) => c.body.serials)).toEqual([[iss.serials(6, 10)], [iss.serials(11, 15)]]);
     const year = new Date().getUTCFullYear();
     const mine = await t.call("GET", `/v1/claims?claimant=${a.id}&year=${year}&hostCountry=MN`);
-    expect(mine.body.data.map((c: { id: string }) => c.id)).toEqual([r.body.id]);
+    expect(mine.body.data.map((c: { id: string }) => c.id)).toEqual([
+      ...more.map((c) => c.body.id).reverse(),
+      r.body.id,
+    ]);
     expect((await t.call("GET", `/v1/claims?claimant=${a.id}&year=${year - 5}`)).body.data).toEqual([]);
     expect((await t.call("GET", `/v1/claims?hostCountry=ID`)).body.data).toEqual([]);
     const page1 = await t.call("GET", "/v1/claims?limit=2");
@@ -257,6 +306,7 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("refuses a claim with bad fields, listing each", async () => {
+    const { iss, b } = await world();
     const r = await t.call("POST", "/v1/claims", {
       key: b.key,
       body: {
@@ -300,6 +350,8 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
   });
 
   it("withdraws: the holder its own units, a registry anyone's; nobody else", async () => {
+    const { iss, a, b } = await world();
+    await give({ iss, a, b }, iss.serials(40, 41), b);
     const other = await t.call("POST", "/v1/withdrawals", {
       key: a.key,
       body: { serials: [iss.serials(40, 41)], registryReference: "x" },
@@ -321,6 +373,9 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
       [iss.serials(4000), "held"],
       [iss.serials(4001, 5001), "in_registry"],
     ]);
+    expect(
+      (await t.call("POST", "/v1/claims", { key: a.key, body: claimBody({ serials: [iss.serials(1, 2)] }) })).status,
+    ).toBe(201);
     const claimed = await t.call("POST", "/v1/withdrawals", {
       key: iss.registry.key,
       body: { serials: [iss.serials(1, 2)], registryReference: "x" },
