@@ -1,7 +1,8 @@
 import { defineConfig } from "vitest/config";
 
 const dbTests = ["test/db/**/*.test.ts"];
-const slow = { testTimeout: 60_000, hookTimeout: 120_000 };
+// In CI, files and the tests in them run in a random order (the seed is printed): no test may lean on another.
+const slow = { testTimeout: 60_000, hookTimeout: 120_000, sequence: { shuffle: process.env.CI === "true" } };
 
 /**
  * One suite, every driver: the database tests run once on embedded PGlite and once on the
@@ -11,7 +12,7 @@ export default defineConfig({
   test: {
     root: new URL("..", import.meta.url).pathname,
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts"] } },
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts"], sequence: slow.sequence } },
       { test: { name: "contracts", include: ["test/contracts/**/*.test.ts"], ...slow } },
       { test: { name: "browser", include: ["test/browser/**/*.test.ts"], ...slow } },
       {

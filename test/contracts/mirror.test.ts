@@ -19,7 +19,7 @@ import {
   zeroAddress,
   zeroHash,
 } from "viem";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mirrorAbi, mirrorBytecode } from "../../api/chain/mirror-artifact.js";
 import { createProjectHre } from "../../scripts/export-mirror-artifact.js";
 
@@ -79,17 +79,18 @@ async function deployMirror(conn: NetworkConnection) {
 
 type Mirror = Awaited<ReturnType<typeof deployMirror>>;
 
-/** A mirror on its own in-process network for the enclosing describe, so describes share no state. */
+/** A mirror on its own in-process network for each test, so tests share no state and run in any order. */
 function freshMirror(): () => Mirror {
   let mirror: Mirror | undefined;
-  beforeAll(async () => {
+  beforeEach(async () => {
     mirror = await deployMirror(await hre.network.create());
   });
-  afterAll(async () => {
+  afterEach(async () => {
     await mirror?.conn.close();
+    mirror = undefined;
   });
   return () => {
-    if (mirror === undefined) throw new Error("the mirror is deployed in beforeAll");
+    if (mirror === undefined) throw new Error("the mirror is deployed in beforeEach");
     return mirror;
   };
 }
@@ -326,6 +327,7 @@ describe("JcmCreditMirror bridge burn", () => {
 
   it("burns with the holder's approval, emits Burned and reduces totalSupply", async () => {
     const { bridge, alice, accounts, mined } = mirror();
+    await mined(bridge.write.mint([op("burn/mint"), accounts.alice, 201n, 50n]));
     await mined(alice.write.setApprovalForAll([accounts.bridge, true]));
     const receipt = await mined(bridge.write.burn([op("burn/approved"), accounts.alice, 201n, 5n]));
     expect(events(receipt, "Burned")).toEqual([
@@ -337,8 +339,10 @@ describe("JcmCreditMirror bridge burn", () => {
   });
 
   it("burnBatch burns every id and emits one Burned per id with the same opId", async () => {
-    const { bridge, accounts, mined } = mirror();
+    const { bridge, alice, accounts, mined } = mirror();
+    await mined(bridge.write.mint([op("burn/mint"), accounts.alice, 201n, 5n]));
     await mined(bridge.write.mint([op("burn/mint-2"), accounts.alice, 202n, 8n]));
+    await mined(alice.write.setApprovalForAll([accounts.bridge, true]));
     const receipt = await mined(bridge.write.burnBatch([op("burn/batch"), accounts.alice, [201n, 202n], [5n, 8n]]));
     expect(events(receipt, "Burned")).toEqual([
       { opId: op("burn/batch"), from: accounts.alice, id: 201n, amount: 5n },
@@ -348,7 +352,9 @@ describe("JcmCreditMirror bridge burn", () => {
   });
 
   it("refuses to burn more than the holder has", async () => {
-    const { bridge, accounts } = mirror();
+    const { bridge, alice, accounts, mined } = mirror();
+    await mined(bridge.write.mint([op("burn/mint"), accounts.alice, 201n, 40n]));
+    await mined(alice.write.setApprovalForAll([accounts.bridge, true]));
     await expectRevert(
       bridge.write.burn([op("burn/too-much"), accounts.alice, 201n, 41n]),
       "ERC1155InsufficientBalance",
@@ -372,7 +378,8 @@ describe("JcmCreditMirror retire", () => {
   });
 
   it("refuses to retire more than the caller holds", async () => {
-    const { alice, accounts } = mirror();
+    const { bridge, alice, accounts, mined } = mirror();
+    await mined(bridge.write.mint([op("retire/mint"), accounts.alice, 301n, 70n]));
     await expectRevert(alice.write.retire([301n, 71n, "Acme", "offset"]), "ERC1155InsufficientBalance", [
       accounts.alice,
       70n,
@@ -397,7 +404,8 @@ describe("JcmCreditMirror retire", () => {
   });
 
   it("accepts a beneficiary of 200 bytes and a purpose of 500, and refuses one byte more, counting bytes not characters", async () => {
-    const { alice, mined } = mirror();
+    const { bridge, alice, accounts, mined } = mirror();
+    await mined(bridge.write.mint([op("retire/mint"), accounts.alice, 301n, 10n]));
     await mined(alice.write.retire([301n, 1n, "b".repeat(200), "p".repeat(500)]));
     // "あ" is three bytes in UTF-8: 67 of them are 201 bytes.
     await expectRevert(alice.write.retire([301n, 1n, "あ".repeat(67), "offset"]), "MirrorBeneficiaryTooLong", [

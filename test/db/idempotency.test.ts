@@ -41,8 +41,11 @@ describe.runIf(databaseAvailable())("Idempotency-Key", () => {
     expect(second.status).toBe(201);
     expect(second.body).toEqual(first.body);
     expect(second.headers.get("idempotent-replayed")).toBe("true");
-    const list = await t.call("GET", `/v1/claims?claimant=${company.id}`);
-    expect(list.body.data).toHaveLength(1);
+    // One claim on those units, not two: the replay claimed nothing.
+    const status = await t.call("GET", `/v1/status/${iss.serials(1, 10)}`);
+    expect(status.body.parts).toEqual([expect.objectContaining({ state: "claimed", claimId: first.body.id })]);
+    const list = await t.call("GET", `/v1/claims?claimant=${company.id}&limit=500`);
+    expect(list.body.data.filter((c: { serials: string[] }) => c.serials.includes(iss.serials(1, 10)))).toHaveLength(1);
   });
 
   it("treats the same JSON with other key order or spacing as the same body", async () => {
