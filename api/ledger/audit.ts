@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
-import { rows, str } from "../../db/values.js";
+import { big, rows, str } from "../../db/values.js";
+import { formatIssuanceId } from "./ids.js";
 import { entryHash, GENESIS_HASH, JOURNAL_COLUMNS, journalFromRow } from "./journal.js";
 import { replayJournal } from "./replay.js";
 
@@ -28,7 +29,10 @@ async function coverage(db: Db): Promise<Finding[]> {
         WHERE per.issuance_id IS NULL OR per.breaks > 0 OR per.lo <> lower(i.serials) OR per.hi <> upper(i.serials)
            OR per.units <> upper(i.serials) - lower(i.serials)`,
   );
-  return found.map((r) => ({ rule: "coverage", detail: `segments do not cover issuance iss_${str(r.id)} exactly` }));
+  return found.map((r) => ({
+    rule: "coverage",
+    detail: `segments do not cover issuance ${formatIssuanceId(big(r.id))} exactly`,
+  }));
 }
 
 async function uses(db: Db): Promise<Finding[]> {
@@ -51,7 +55,7 @@ async function uses(db: Db): Promise<Finding[]> {
   );
   return [...mismatched, ...sums].map((r) => ({
     rule: "uses",
-    detail: `segments and terminal uses disagree on ${str(r.use_id)} in issuance iss_${str(r.iss)}`,
+    detail: `segments and terminal uses disagree on ${str(r.use_id)} in issuance ${formatIssuanceId(big(r.iss))}`,
   }));
 }
 

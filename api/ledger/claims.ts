@@ -4,14 +4,12 @@ import { arrayParam, big, date, day, type Row, rows, str, strOrNull, writeTogeth
 import { type Actor, type Deps, newId } from "./deps.js";
 import { InvalidRequest, NotFound } from "./errors.js";
 import { type JournalEntry, journalInserts, prepareJournal } from "./journal.js";
-import { spendRefusal } from "./movements.js";
 import { formatTargets, type IssuanceTargets } from "./resolve.js";
+import type { ClaimType } from "./rules.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
 import { useRangesInsert } from "./store.js";
 import { transact } from "./transact.js";
 import { transitionLocked } from "./transition.js";
-
-export type ClaimType = "compensation" | "contribution";
 
 export type ClaimParams = Selection & {
   beneficiary: { name: string; country: string };
@@ -34,17 +32,6 @@ export interface Claim {
   txHash: string | null;
   createdAt: string;
   certificate: { hash: string; journalSeq: number };
-}
-
-/** Whether units may back a claim of this type: compensation needs authorization and a CA. */
-export function claimPolicy(
-  claimType: ClaimType,
-  u: { authorized: boolean; correspondingAdjustment: boolean },
-): string | undefined {
-  if (claimType === "compensation" && !(u.authorized && u.correspondingAdjustment)) {
-    return "compensation_requires_corresponding_adjustment";
-  }
-  return undefined;
 }
 
 export interface ClaimRecord {
@@ -136,10 +123,7 @@ export async function createClaim(deps: Deps, actor: Actor, p: ClaimParams): Pro
   const selection: Selection = "serials" in p ? { serials: p.serials } : { allocate: p.allocate };
   return transact(deps.db, async (tx) => {
     const groups = await lockSelection(tx, selection, actor.id);
-    await transitionLocked(tx, groups, (u) => {
-      const refused = spendRefusal(u, actor.id) ?? claimPolicy(p.claimType, u);
-      return refused ? { refuse: refused } : { ok: { ...u, state: "claimed", claimId: id, holder: actor.id } };
-    });
+    await transitionLocked(tx, groups, { kind: "claim", holder: actor.id, claimId: id, claimType: p.claimType });
     return recordClaim(tx, groups, { ...p, id, claimant: actor.id, claimantName: actor.name, at });
   });
 }

@@ -1,3 +1,5 @@
+import type { RefusalCode } from "./rules.js";
+
 /**
  * Domain failures. Each names what went wrong in the ledger's own terms; the HTTP layer maps
  * `status` and `code` to problem+json in one place. A `LedgerInvariantViolation` is a bug, never
@@ -12,7 +14,7 @@ export interface Conflict {
   tokenId?: string | null;
   authorized?: boolean;
   correspondingAdjustment?: boolean;
-  reason?: string;
+  reason?: RefusalCode;
 }
 
 export interface ErrorDetail {

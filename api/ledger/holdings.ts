@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { big, bool, rows, str } from "../../db/values.js";
-import { issuanceRef } from "./resolve.js";
+import { formatIssuanceId } from "./ids.js";
 import { formatSerials, quantityOf } from "./serials.js";
 
 export interface Holding {
@@ -38,7 +38,7 @@ export async function listHoldings(
         vintage: Number(r.vintage),
         ...range,
       }),
-      issuanceId: issuanceRef(big(r.iss)),
+      issuanceId: formatIssuanceId(big(r.iss)),
       quantity: Number(quantityOf(range)),
       state: str(r.state) as Holding["state"],
       authorized: bool(r.authorized),

@@ -4,11 +4,11 @@ import { overlapsRange, requestedRanges } from "../../db/range-lookup.js";
 import { arrayParam, big, date, day, type Row, rows, str } from "../../db/values.js";
 import type { Actor, Deps } from "./deps.js";
 import { type Conflict, type ErrorDetail, InvalidRequest, NotFound, SerialsConflict } from "./errors.js";
+import { formatIssuanceId, type IssuanceId, parseIssuanceId } from "./ids.js";
 import { appendJournal } from "./journal.js";
 import { isConstraintViolation } from "./pg-errors.js";
 import { intersect, type Range } from "./ranges.js";
 import { operates, requireOperated } from "./registry-scope.js";
-import { issuanceRef } from "./resolve.js";
 import { freshSegment, type Segment, UNIT_STATES, type UnitState } from "./segments.js";
 import { formatSerials, quantityOf } from "./serials.js";
 import { insertSegments, lockRegistries, SEGMENT_COLUMNS, segmentFromRow } from "./store.js";
@@ -55,11 +55,6 @@ export interface IssuanceDetail extends IssuanceView {
   segmentsNextCursor: string | null;
 }
 
-export function parseIssuanceId(id: string): bigint | undefined {
-  const m = /^iss_([1-9][0-9]{0,15})$/.exec(id);
-  return m?.[1] ? BigInt(m[1]) : undefined;
-}
-
 const ISSUANCE_COLUMNS = sql.raw(`i.id::text AS id, i.project_ref, i.registry, i.vintage, i.monitoring_start,
   i.monitoring_end, lower(i.serials)::text AS lo, (upper(i.serials) - 1)::text AS hi, i.created_at, p.host_country`);
 
@@ -68,7 +63,7 @@ function issuanceFromRow(r: Row): IssuanceView {
   const end = big(r.hi);
   const ident = { registry: str(r.registry), project: str(r.project_ref), vintage: Number(r.vintage) };
   return {
-    id: issuanceRef(big(r.id)),
+    id: formatIssuanceId(big(r.id)),
     projectRef: ident.project,
     registry: ident.registry,
     vintage: ident.vintage,
@@ -207,7 +202,7 @@ function overlapConflict(p: IssuanceParams, o: ExistingOverlap): Conflict & { is
   return {
     serials: formatSerials({ registry: p.registry, project: o.project, vintage: o.vintage, ...o.range }),
     state: "issued",
-    issuanceId: issuanceRef(o.issuanceId),
+    issuanceId: formatIssuanceId(o.issuanceId),
   };
 }
 
@@ -291,7 +286,7 @@ async function insertIssuances(
     );
     const byKey = new Map(inserted.map((r) => [`${str(r.registry)}:${big(r.lo)}`, r]));
     const ordered = batch.map((p) => issuanceFromRow(byKey.get(`${p.registry}:${p.serialStart}`) ?? {}));
-    const ids = ordered.map((v) => BigInt(v.id.slice(4)));
+    const ids = ordered.map((v) => parseIssuanceId(v.id) as IssuanceId);
     await insertSegments(
       tx,
       ids,
@@ -313,7 +308,7 @@ async function insertIssuances(
           monitoringPeriod: v.monitoringPeriod,
           quantity: v.quantity,
         },
-        ranges: [{ issuanceId: ids[k] as bigint, start: BigInt(v.serialStart), end: BigInt(v.serialEnd) }],
+        ranges: [{ issuanceId: ids[k] as IssuanceId, start: BigInt(v.serialStart), end: BigInt(v.serialEnd) }],
       })),
       { newChains: true },
     );

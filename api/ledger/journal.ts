@@ -3,6 +3,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { arrayParam, big, date, preparedRows, type Row, str, strOrNull, writeTogether } from "../../db/values.js";
 import { canonicalJson } from "./canonical-json.js";
+import type { IssuanceId } from "./ids.js";
 
 /**
  * The append-only journal. Entries form one hash chain per subject (`iss:<id>` for units,
@@ -12,14 +13,39 @@ import { canonicalJson } from "./canonical-json.js";
 export const GENESIS_HASH = "0".repeat(64);
 
 export interface JournalRange {
-  issuanceId: bigint;
+  issuanceId: IssuanceId;
   start: bigint;
   end: bigint;
 }
 
+/** Every kind of entry the service writes; the replay of the journal handles each one. */
+export const JOURNAL_KINDS = [
+  "organization.created",
+  "organization.updated",
+  "key.created",
+  "key.revoked",
+  "project.created",
+  "issuance.created",
+  "deposit",
+  "withdrawal",
+  "transfer",
+  "claim",
+  "government_report.ndc_use",
+  "government_report.authorization",
+  "government_report.corresponding_adjustment",
+  "tokenization",
+  "tokenization.confirmed",
+  "detokenization",
+] as const;
+export type JournalKind = (typeof JOURNAL_KINDS)[number];
+
+export function isJournalKind(kind: string): kind is JournalKind {
+  return (JOURNAL_KINDS as readonly string[]).includes(kind);
+}
+
 export interface JournalInput {
   chain: string;
-  kind: string;
+  kind: JournalKind;
   actor: string | null;
   at: Date;
   serials: string[];
@@ -27,6 +53,7 @@ export interface JournalInput {
   ranges: JournalRange[];
 }
 
+/** An entry as stored: its kind is whatever the row says, checked where it matters (replay). */
 export interface JournalEntry {
   seq: bigint;
   chain: string;

@@ -6,7 +6,7 @@ import { NotFound, Unprocessable } from "./errors.js";
 import { appendJournal } from "./journal.js";
 import { requireOperated } from "./registry-scope.js";
 import { formatTargets, type IssuanceTargets } from "./resolve.js";
-import type { Change } from "./segments.js";
+import type { Operation } from "./rules.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
 import { transact } from "./transact.js";
 import { transitionLocked } from "./transition.js";
@@ -42,7 +42,7 @@ interface MovementSpec {
   from: string | null;
   to: string | null;
   registryReference: string | null;
-  change: Change;
+  op: Operation;
 }
 
 async function move(deps: Deps, actor: Actor, spec: MovementSpec): Promise<Movement> {
@@ -54,7 +54,7 @@ async function move(deps: Deps, actor: Actor, spec: MovementSpec): Promise<Movem
       actor,
       groups.map((g) => g.registry),
     );
-    await transitionLocked(tx, groups, spec.change);
+    await transitionLocked(tx, groups, spec.op);
     const quantity = quantityOfGroups(groups);
     const details = {
       id,
@@ -102,27 +102,8 @@ export async function deposit(deps: Deps, actor: Actor, p: DepositParams): Promi
     from: null,
     to: p.organizationId,
     registryReference: p.registryReference,
-    change: (u) =>
-      u.state === "in_registry"
-        ? { ok: { ...u, state: "held", holder: p.organizationId } }
-        : { refuse: refuseNotInRegistry(u.state) },
+    op: { kind: "deposit", to: p.organizationId },
   });
-}
-
-function refuseNotInRegistry(state: string): string {
-  if (state === "claimed") return "serials_already_claimed";
-  if (state === "government_used") return "serials_government_used";
-  if (state === "tokenized") return "serials_tokenized";
-  return "serials_not_in_registry";
-}
-
-/** Why a unit cannot be spent by `holder`, or undefined when it can. */
-export function spendRefusal(u: { state: string; holder: string | null }, holder: string | null): string | undefined {
-  if (u.state === "claimed") return "serials_already_claimed";
-  if (u.state === "government_used") return "serials_government_used";
-  if (u.state === "tokenized") return "serials_tokenized";
-  if (u.state !== "held" || (holder !== null && u.holder !== holder)) return "serials_not_held";
-  return undefined;
 }
 
 export interface WithdrawalParams {
@@ -141,10 +122,7 @@ export async function withdraw(deps: Deps, actor: Actor, p: WithdrawalParams): P
     from: holder,
     to: null,
     registryReference: p.registryReference,
-    change: (u) => {
-      const refused = spendRefusal(u, holder);
-      return refused ? { refuse: refused } : { ok: { ...u, state: "in_registry", holder: null } };
-    },
+    op: { kind: "withdraw", holder },
   });
 }
 
@@ -164,9 +142,6 @@ export async function transfer(deps: Deps, actor: Actor, p: TransferParams): Pro
     from: actor.id,
     to: p.toOrganizationId,
     registryReference: null,
-    change: (u) => {
-      const refused = spendRefusal(u, actor.id);
-      return refused ? { refuse: refused } : { ok: { ...u, holder: p.toOrganizationId } };
-    },
+    op: { kind: "transfer", holder: actor.id, to: p.toOrganizationId },
   });
 }

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { arrayParam, big, rows } from "../../db/values.js";
-import { parseIssuanceId } from "./issuances.js";
+import { formatIssuanceId, parseIssuanceId } from "./ids.js";
 import { UNIT_STATES, type UnitState } from "./segments.js";
 
 /** Units per state of the issuances a project page shows: what it charts. */
@@ -17,7 +17,7 @@ export async function issuanceTotals(
   );
   const totals = new Map<string, Record<UnitState, number>>();
   for (const r of found) {
-    const id = `iss_${big(r.iss)}`;
+    const id = formatIssuanceId(big(r.iss));
     const t = totals.get(id) ?? (Object.fromEntries(UNIT_STATES.map((s) => [s, 0])) as Record<UnitState, number>);
     t[r.state as UnitState] = Number(big(r.q));
     totals.set(id, t);

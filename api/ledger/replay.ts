@@ -2,52 +2,78 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { big, rows } from "../../db/values.js";
 import type { Finding } from "./audit.js";
-import { JOURNAL_COLUMNS, journalFromRow } from "./journal.js";
+import { formatIssuanceId, type IssuanceId, issuanceIdOf, parseIssuanceId } from "./ids.js";
+import { isJournalKind, JOURNAL_COLUMNS, type JournalKind, journalFromRow } from "./journal.js";
 import { normalize, type Range } from "./ranges.js";
-import { type Change, freshSegment, planChange, type Segment, sameAttrs, type UnitAttrs } from "./segments.js";
+import { type ClaimType, decide, type Operation } from "./rules.js";
+import { freshSegment, planChange, type Segment, sameAttrs } from "./segments.js";
 import { parseSerials } from "./serials.js";
 import { segmentFromRow } from "./store.js";
 
 /**
- * Rebuilds the state of every unit from the journal alone, then compares it with the segment
- * table: the journal is the history, the tables a projection of it, and the two must agree.
+ * Rebuilds the state of every unit from the journal alone, through the same rules table as the
+ * operations, then compares it with the segment table: the journal is the history, the tables a
+ * projection of it, and the two must agree. An entry the rules would have refused is a finding.
  */
 interface Issued extends Range {
-  id: bigint;
+  id: IssuanceId;
   registry: string;
+  hostCountry: string;
 }
 
-const text = (v: unknown): string | null => (typeof v === "string" ? v : null);
+const text = (v: unknown): string => (typeof v === "string" ? v : "");
+const textOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
-function changeOf(kind: string, details: Record<string, unknown>, actor: string | null): Change | undefined {
-  const set =
-    (patch: (u: UnitAttrs) => Partial<UnitAttrs>): Change =>
-    (u) => ({ ok: { ...u, ...patch(u) } });
+/** What earlier entries said that later ones need: each project's host, each NDC use's party. */
+interface History {
+  hosts: Map<string, string>;
+  ndcReports: Map<string, string>;
+}
+
+/** The operation an entry recorded, `issued` for a new issuance, or `none` for entries that move no unit. */
+function operationOf(
+  kind: JournalKind,
+  d: Record<string, unknown>,
+  actor: string | null,
+  history: History,
+): Operation | "issued" | "none" {
   switch (kind) {
+    case "issuance.created":
+      return "issued";
     case "deposit":
-    case "transfer":
-      return set(() => ({ state: "held", holder: text(details.to) }));
+      return { kind: "deposit", to: text(d.to) };
     case "withdrawal":
-      return set(() => ({ state: "in_registry", holder: null }));
+      return { kind: "withdraw", holder: textOrNull(d.from) };
+    case "transfer":
+      return { kind: "transfer", holder: text(d.from), to: text(d.to) };
     case "claim":
-      return set(() => ({
-        state: "claimed",
-        claimId: text(details.claimId),
-        holder: text(details.claimant),
-        tokenId: null,
-      }));
+      // A claim with a transaction hash is a retirement seen on chain, of tokenized units.
+      return typeof d.txHash === "string"
+        ? { kind: "retire_token", claimant: text(d.claimant), claimId: text(d.claimId) }
+        : { kind: "claim", holder: text(d.claimant), claimId: text(d.claimId), claimType: d.claimType as ClaimType };
     case "government_report.ndc_use":
-      return set(() => ({ state: "government_used", reportId: text(details.reportId), holder: null }));
+      history.ndcReports.set(text(d.reportId), text(d.party));
+      return { kind: "ndc_use", party: text(d.party), reportId: text(d.reportId) };
     case "government_report.authorization":
-      return set(() => ({ authorized: true }));
-    case "government_report.corresponding_adjustment":
-      return set(() => ({ correspondingAdjustment: true }));
+      return { kind: "authorize" };
+    case "government_report.corresponding_adjustment": {
+      const party = text(d.party);
+      const hostNdcReports = new Set([...history.ndcReports].flatMap(([id, by]) => (by === party ? [id] : [])));
+      return { kind: "adjust", hostNdcReports };
+    }
     case "tokenization":
-      return set(() => ({ state: "tokenized", tokenId: text(details.tokenId) }));
+      return { kind: "tokenize", holder: actor ?? "", tokenId: text(d.tokenId) };
     case "detokenization":
-      return set(() => ({ state: "held", tokenId: null, holder: actor }));
-    default:
-      return undefined;
+      return { kind: "burn_token", owner: actor ?? "" };
+    case "project.created":
+      history.hosts.set(text(d.ref), text(d.hostCountry));
+      return "none";
+    case "organization.created":
+    case "organization.updated":
+    case "key.created":
+    case "key.revoked":
+    case "tokenization.confirmed":
+      return "none";
   }
 }
 
@@ -56,7 +82,8 @@ const PAGE = 10_000;
 export async function replayJournal(db: Db): Promise<Finding[]> {
   const findings: Finding[] = [];
   const issued: Issued[] = [];
-  const state = new Map<bigint, Segment[]>();
+  const history: History = { hosts: new Map(), ndcReports: new Map() };
+  const state = new Map<IssuanceId, Segment[]>();
   const locate = (serials: string): { issuance: Issued; range: Range } | undefined => {
     const r = parseSerials(serials);
     const issuance = issued.find((i) => i.registry === r.registry && i.start <= r.start && r.end <= i.end);
@@ -70,27 +97,43 @@ export async function replayJournal(db: Db): Promise<Finding[]> {
     );
     for (const { seq, kind, details, serials, actor } of page.map(journalFromRow)) {
       after = seq;
-      if (kind === "issuance.created") {
+      if (!isJournalKind(kind)) {
+        findings.push({ rule: "journal", detail: `entry ${seq} is of an unknown kind ${kind.slice(0, 64)}` });
+        continue;
+      }
+      const op = operationOf(kind, details, actor, history);
+      if (op === "none") continue;
+      if (op === "issued") {
         const r = parseSerials(serials[0] ?? "");
-        const id = BigInt(String(details.issuanceId).slice(4));
-        issued.push({ id, registry: r.registry, start: r.start, end: r.end });
+        const id = parseIssuanceId(text(details.issuanceId));
+        const hostCountry = history.hosts.get(text(details.projectRef));
+        if (id === undefined || hostCountry === undefined) {
+          findings.push({ rule: "journal", detail: `entry ${seq} issues units of no project or under no issuance id` });
+          continue;
+        }
+        issued.push({ id, registry: r.registry, start: r.start, end: r.end, hostCountry });
         state.set(id, [freshSegment(r)]);
         continue;
       }
-      const change = changeOf(kind, details, actor);
-      if (!change) continue;
-      const byIssuance = new Map<bigint, Range[]>();
+      const byIssuance = new Map<Issued, Range[]>();
       for (const s of serials) {
         const found = locate(s);
         if (!found) {
-          findings.push({ rule: "journal", detail: `entry ${after} names ${s}, which no earlier entry issued` });
+          findings.push({ rule: "journal", detail: `entry ${seq} names ${s}, which no earlier entry issued` });
           continue;
         }
-        byIssuance.set(found.issuance.id, [...(byIssuance.get(found.issuance.id) ?? []), found.range]);
+        byIssuance.set(found.issuance, [...(byIssuance.get(found.issuance) ?? []), found.range]);
       }
-      for (const [id, ranges] of byIssuance) {
-        const plan = planChange(state.get(id) ?? [], normalize(ranges), change);
-        state.set(id, plan.next);
+      for (const [issuance, ranges] of byIssuance) {
+        const plan = planChange(state.get(issuance.id) ?? [], normalize(ranges), (u) =>
+          decide(u, op, issuance.hostCountry),
+        );
+        if (plan.conflicts.length > 0) {
+          const codes = [...new Set(plan.conflicts.map((c) => c.reason))].join(", ");
+          findings.push({ rule: "replay", detail: `entry ${seq} (${kind}) breaks the rules: ${codes}` });
+          continue;
+        }
+        state.set(issuance.id, plan.next);
       }
     }
     if (page.length < PAGE) break;
@@ -101,8 +144,11 @@ export async function replayJournal(db: Db): Promise<Finding[]> {
                s.state, s.holder, s.claim_id, s.report_id, s.token_id, s.authorized, s.corresponding_adjustment
         FROM segments s ORDER BY s.issuance_id, lower(s.serials)`,
   );
-  const tables = new Map<bigint, Segment[]>();
-  for (const r of stored) tables.set(big(r.iss), [...(tables.get(big(r.iss)) ?? []), segmentFromRow(r)]);
+  const tables = new Map<IssuanceId, Segment[]>();
+  for (const r of stored) {
+    const id = issuanceIdOf(big(r.iss));
+    tables.set(id, [...(tables.get(id) ?? []), segmentFromRow(r)]);
+  }
   for (const [id, replayed] of state) {
     const actual = tables.get(id) ?? [];
     const agree =
@@ -112,11 +158,17 @@ export async function replayJournal(db: Db): Promise<Finding[]> {
         return a !== undefined && a.start === s.start && a.end === s.end && sameAttrs(a, s);
       });
     if (!agree)
-      findings.push({ rule: "replay", detail: `issuance iss_${id}: the segments differ from a replay of the journal` });
+      findings.push({
+        rule: "replay",
+        detail: `issuance ${formatIssuanceId(id)}: the segments differ from a replay of the journal`,
+      });
   }
   for (const id of tables.keys()) {
     if (!state.has(id))
-      findings.push({ rule: "replay", detail: `issuance iss_${id} has segments but no issuance.created entry` });
+      findings.push({
+        rule: "replay",
+        detail: `issuance ${formatIssuanceId(id)} has segments but no issuance.created entry`,
+      });
   }
   return findings;
 }

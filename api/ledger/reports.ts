@@ -5,7 +5,7 @@ import { type Actor, type Deps, newId } from "./deps.js";
 import { Forbidden } from "./errors.js";
 import { appendJournal } from "./journal.js";
 import { formatTargets, type IssuanceTargets } from "./resolve.js";
-import type { Decision, UnitAttrs } from "./segments.js";
+import type { Operation } from "./rules.js";
 import { lockSelection, quantityOfGroups, unitEntry } from "./selection.js";
 import { insertUseRanges } from "./store.js";
 import { transact } from "./transact.js";
@@ -62,29 +62,20 @@ async function ndcUsesOf(tx: Db, groups: readonly IssuanceTargets[], party: stri
   return new Set(found.map((r) => str(r.report_id)));
 }
 
-function changeFor(
+/** The rule a report applies to its units. */
+function operationOf(
   kind: ReportKind,
   reportId: string,
   party: string,
-  ownNdcUses: ReadonlySet<string>,
-): (u: UnitAttrs, g: IssuanceTargets) => Decision {
+  hostNdcReports: ReadonlySet<string>,
+): Operation {
   switch (kind) {
     case "ndc_use":
-      return (u, g) => {
-        if (u.state === "government_used") return { refuse: "serials_government_used" };
-        if (u.state !== "in_registry") return { refuse: "serials_in_voluntary_use" };
-        // A corresponding adjustment means the host transferred these reductions abroad.
-        if (party === g.hostCountry && u.correspondingAdjustment) return { refuse: "serials_correspondingly_adjusted" };
-        return { ok: { ...u, state: "government_used", reportId } };
-      };
+      return { kind: "ndc_use", party, reportId };
     case "authorization":
-      return (u) => ({ ok: { ...u, authorized: true } });
+      return { kind: "authorize" };
     case "corresponding_adjustment":
-      // The mirror of the rule above: units the host counts itself cannot also be transferred abroad.
-      return (u) =>
-        u.reportId !== null && ownNdcUses.has(u.reportId)
-          ? { refuse: "serials_counted_by_host" }
-          : { ok: { ...u, correspondingAdjustment: true } };
+      return { kind: "adjust", hostNdcReports };
   }
 }
 
@@ -104,7 +95,7 @@ export async function createGovernmentReport(deps: Deps, actor: Actor, p: Report
       );
     }
     const ownNdcUses = p.kind === "corresponding_adjustment" ? await ndcUsesOf(tx, groups, party) : new Set<string>();
-    await transitionLocked(tx, groups, changeFor(p.kind, id, party, ownNdcUses));
+    await transitionLocked(tx, groups, operationOf(p.kind, id, party, ownNdcUses));
     if (p.kind === "ndc_use") {
       await insertUseRanges(
         tx,

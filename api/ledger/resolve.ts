@@ -3,27 +3,24 @@ import type { Db } from "../../db/client.js";
 import { type RangeColumns, requestedRanges } from "../../db/range-lookup.js";
 import { big, preparedRows, type Row, str } from "../../db/values.js";
 import { InvalidRequest, InvalidSerials, type LedgerError, SerialsNotFound } from "./errors.js";
+import { formatIssuanceId, type IssuanceId, issuanceIdOf } from "./ids.js";
 import { normalize, overlaps, type Range } from "./ranges.js";
 import { formatSerials, type SerialRange, tryParseSerials } from "./serials.js";
 
 /** One requested serial range, placed inside the issuance that holds it. */
 export interface ResolvedRange extends SerialRange {
   index: number;
-  issuanceId: bigint;
+  issuanceId: IssuanceId;
   hostCountry: string;
 }
 
 export interface IssuanceHit {
-  id: bigint;
+  id: IssuanceId;
   projectRef: string;
   vintage: number;
   start: bigint;
   end: bigint;
   hostCountry: string;
-}
-
-export function issuanceRef(id: bigint): string {
-  return `iss_${id}`;
 }
 
 const span = (r: Range) => (r.start === r.end ? `unit ${r.start}` : `units ${r.start}-${r.end}`);
@@ -34,7 +31,7 @@ function place(r: SerialRange, hits: IssuanceHit[]): IssuanceHit | string {
   if (!first) return `no issuance in registry ${r.registry} contains ${span(r)}`;
   const whole = `JCM-${r.registry}-${first.projectRef}-${first.vintage}-${first.start}-${first.end}`;
   if (second || first.start > r.start || first.end < r.end) {
-    return `${span(r)} extend beyond issuance ${issuanceRef(first.id)} (${whole})`;
+    return `${span(r)} extend beyond issuance ${formatIssuanceId(first.id)} (${whole})`;
   }
   if (first.projectRef !== r.project) {
     return `${span(r)} of registry ${r.registry} belong to project ${first.projectRef}, not ${r.project}`;
@@ -71,7 +68,7 @@ export function issuanceHitsSql(parsed: readonly SerialRange[], extra: RangeColu
 /** An issuance hit from a row with the columns `iss, project_ref, vintage, iss_lo, iss_hi, host_country` as text. */
 export function hitFromRow(row: Row): IssuanceHit {
   return {
-    id: big(row.iss),
+    id: issuanceIdOf(big(row.iss)),
     projectRef: str(row.project_ref),
     vintage: Number(row.vintage),
     start: big(row.iss_lo),
@@ -165,7 +162,7 @@ export async function resolveAll(db: Db, inputs: readonly string[], path = "seri
 
 /** A request's ranges grouped per issuance, joined and sorted, in issuance order. */
 export interface IssuanceTargets {
-  issuanceId: bigint;
+  issuanceId: IssuanceId;
   registry: string;
   project: string;
   vintage: number;

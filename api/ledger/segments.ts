@@ -1,5 +1,6 @@
 import { invariant } from "./errors.js";
 import { type Range, total } from "./ranges.js";
+import type { RefusalCode } from "./rules.js";
 
 /**
  * The pure heart of the ledger: segments are maximal runs of consecutive units of one issuance
@@ -22,11 +23,11 @@ export interface UnitAttrs {
 
 export interface Segment extends Range, UnitAttrs {}
 
-export type Decision = { ok: UnitAttrs } | { refuse: string };
+export type Decision = { ok: UnitAttrs } | { refuse: RefusalCode };
 export type Change = (attrs: UnitAttrs) => Decision;
 
 export interface RefusedPart extends Segment {
-  reason: string;
+  reason: RefusalCode;
 }
 
 export interface Plan {

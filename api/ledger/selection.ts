@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { big, rows, str } from "../../db/values.js";
 import { InvalidRequest, NotFound, SerialsConflict } from "./errors.js";
-import { parseIssuanceId } from "./issuances.js";
+import { type IssuanceId, parseIssuanceId } from "./ids.js";
 import type { JournalInput } from "./journal.js";
 import { normalize, type Range, total } from "./ranges.js";
 import { formatTargets, groupByIssuance, type IssuanceTargets, resolveAll } from "./resolve.js";
@@ -12,7 +12,7 @@ import { lockIssuances } from "./store.js";
 /** Which units an operation acts on: named ranges, or the lowest-numbered units the caller holds. */
 export type Selection = { serials: string[] } | { allocate: { issuanceId: string; quantity: number } };
 
-export async function issuanceIdent(db: Db, id: bigint): Promise<Omit<IssuanceTargets, "ranges"> | undefined> {
+export async function issuanceIdent(db: Db, id: IssuanceId): Promise<Omit<IssuanceTargets, "ranges"> | undefined> {
   const [row] = await rows(
     db,
     sql`SELECT i.registry, i.project_ref, i.vintage, p.host_country FROM issuances i

@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { overlapsRange } from "../../db/range-lookup.js";
 import { arrayParam, big, bool, preparedRows, type Row, strOrNull } from "../../db/values.js";
+import type { IssuanceId } from "./ids.js";
 import type { Range } from "./ranges.js";
 import { type Segment, sameAttrs, type UnitState } from "./segments.js";
 
@@ -55,7 +56,7 @@ export async function lockRegistries(db: Db, registries: readonly string[]): Pro
 }
 
 /** Segments touching `ranges` or adjacent to them (so that merges with neighbours are seen). */
-export async function loadSegments(db: Db, issuanceId: bigint, ranges: readonly Range[]): Promise<StoredSegment[]> {
+export async function loadSegments(db: Db, issuanceId: IssuanceId, ranges: readonly Range[]): Promise<StoredSegment[]> {
   const found = await preparedRows(
     db,
     sql`SELECT DISTINCT ${SEGMENT_COLUMNS} FROM unnest(${arrayParam(

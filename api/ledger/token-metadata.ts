@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { big, rows, str, strOrNull } from "../../db/values.js";
 import { NotFound } from "./errors.js";
+import { formatIssuanceId, parseTokenId } from "./ids.js";
 import { getIssuance } from "./issuances.js";
 
 /** ERC-1155 metadata of a token id (the issuance): what a wallet or explorer shows a buyer. */
@@ -14,8 +15,9 @@ export interface TokenMetadata {
 }
 
 export async function tokenMetadata(db: Db, tokenId: string, baseUrl: string): Promise<TokenMetadata> {
-  if (!/^[1-9][0-9]{0,15}$/.test(tokenId)) throw new NotFound("token_not_found", `No token ${tokenId.slice(0, 40)}`);
-  const issuance = await getIssuance(db, `iss_${tokenId}`, { limit: 1, cursor: undefined }).catch(() => undefined);
+  const id = parseTokenId(tokenId);
+  if (id === undefined) throw new NotFound("token_not_found", `No token ${tokenId.slice(0, 40)}`);
+  const issuance = await getIssuance(db, formatIssuanceId(id), { limit: 1, cursor: undefined }).catch(() => undefined);
   if (!issuance) throw new NotFound("token_not_found", `No token ${tokenId}`);
   const [project] = await rows(
     db,
@@ -26,7 +28,7 @@ export async function tokenMetadata(db: Db, tokenId: string, baseUrl: string): P
     sql`SELECT coalesce(sum(upper(serials) - lower(serials)) FILTER (WHERE authorized), 0)::text AS auth,
                coalesce(sum(upper(serials) - lower(serials)) FILTER (WHERE corresponding_adjustment), 0)::text AS ca,
                coalesce(sum(upper(serials) - lower(serials)), 0)::text AS total
-        FROM segments WHERE issuance_id = ${BigInt(tokenId)} AND state = 'tokenized'`,
+        FROM segments WHERE issuance_id = ${id} AND state = 'tokenized'`,
   );
   const tokenized = Number(big(flags?.total ?? 0));
   const authorized = Number(big(flags?.auth ?? 0));

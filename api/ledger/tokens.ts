@@ -2,14 +2,14 @@ import { createHash } from "node:crypto";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { arrayParam, big, date, type Row, rows, str, strOrNull } from "../../db/values.js";
-import { type ClaimType, recordClaim } from "./claims.js";
+import { recordClaim } from "./claims.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { InvalidRequest, NotFound, SerialsConflict, StateConflict, Unprocessable } from "./errors.js";
-import { parseIssuanceId } from "./issuances.js";
+import { formatIssuanceId, issuanceIdOf, parseIssuanceId, parseTokenId } from "./ids.js";
 import { appendJournal } from "./journal.js";
-import { spendRefusal } from "./movements.js";
 import { normalize } from "./ranges.js";
 import { formatTargets, type IssuanceTargets } from "./resolve.js";
+import { type ClaimType, claimPolicy } from "./rules.js";
 import { issuanceIdent, lockSelection, lowestUnits, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
 import { parseSerials } from "./serials.js";
 import { lockIssuances } from "./store.js";
@@ -64,7 +64,7 @@ function operationFromRow(r: Row): TokenOperation {
     kind: str(r.kind) as TokenOperation["kind"],
     organizationId: str(r.organization_id),
     tokenId: String(big(r.iss)),
-    issuanceId: `iss_${big(r.iss)}`,
+    issuanceId: formatIssuanceId(big(r.iss)),
     serials: r.serials as string[],
     quantity: Number(big(r.q)),
     address: str(r.address),
@@ -143,10 +143,7 @@ export async function requestTokenization(deps: Deps, actor: Actor, p: TokenizeP
     }
     const [g] = groups as [IssuanceTargets];
     const tokenId = String(g.issuanceId);
-    await transitionLocked(tx, groups, (u) => {
-      const refused = spendRefusal(u, actor.id);
-      return refused ? { refuse: refused } : { ok: { ...u, state: "tokenized", tokenId } };
-    });
+    await transitionLocked(tx, groups, { kind: "tokenize", holder: actor.id, tokenId });
     const quantity = quantityOfGroups(groups);
     const serials = formatTargets(groups);
     await insertOperation(tx, at, {
@@ -272,7 +269,7 @@ async function settleLog(tx: Db, log: ChainLog, outcome: LogOutcome): Promise<Lo
 /** Locks the issuance behind a token id and names it, or explains why it cannot. */
 async function tokenIssuance(tx: Db, tokenId: bigint): Promise<Omit<IssuanceTargets, "ranges"> | string> {
   if (tokenId < 1n || tokenId > 2n ** 63n - 1n) return `token id ${tokenId} is not an issuance`;
-  const ident = await issuanceIdent(tx, tokenId);
+  const ident = await issuanceIdent(tx, issuanceIdOf(tokenId));
   if (!ident) return `token id ${tokenId} is not an issuance`;
   await lockIssuances(tx, [tokenId]);
   return ident;
@@ -343,10 +340,8 @@ export async function applyRetired(deps: Deps, e: RetiredEvent): Promise<LogOutc
     const claimant = await claimantFor(deps, tx, e.holder, at);
     const id = newId(deps, "clm");
     let fullyAdjusted = true;
-    await transitionLocked(tx, groups, (u) => {
-      if (u.state !== "tokenized") return { refuse: "serials_not_held" };
-      fullyAdjusted &&= u.authorized && u.correspondingAdjustment;
-      return { ok: { ...u, state: "claimed", claimId: id, tokenId: null, holder: claimant.id } };
+    await transitionLocked(tx, groups, { kind: "retire_token", claimant: claimant.id, claimId: id }, (u) => {
+      fullyAdjusted &&= claimPolicy("compensation", u) === undefined;
     });
     const claimType: ClaimType = fullyAdjusted ? "compensation" : "contribution";
     const day = e.blockTime.toISOString().slice(0, 10);
@@ -396,11 +391,7 @@ export async function applyBurned(deps: Deps, e: BurnedEvent): Promise<LogOutcom
       });
     }
     const groups = [{ ...ident, ranges: normalize(ranges) }];
-    await transitionLocked(tx, groups, (u) =>
-      u.state === "tokenized" && u.holder === owner
-        ? { ok: { ...u, state: "held", tokenId: null } }
-        : { refuse: "serials_not_held" },
-    );
+    await transitionLocked(tx, groups, { kind: "burn_token", owner });
     const serials = formatTargets(groups);
     await appendJournal(tx, [
       unitEntry(groups, {
@@ -430,9 +421,9 @@ export async function recordMintConfirmed(
 ): Promise<void> {
   const at = deps.clock();
   await transact(deps.db, async (tx) => {
-    const issuanceId = BigInt(op.tokenId);
-    const ident = await issuanceIdent(tx, issuanceId);
-    if (!ident) return;
+    const issuanceId = parseTokenId(op.tokenId);
+    const ident = issuanceId === undefined ? undefined : await issuanceIdent(tx, issuanceId);
+    if (!ident || issuanceId === undefined) return;
     await lockIssuances(tx, [issuanceId]);
     const updated = await rows(
       tx,

@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { authenticate } from "../../api/accounts/organizations.js";
 import { claimInsert } from "../../api/ledger/claims.js";
+import type { IssuanceId } from "../../api/ledger/ids.js";
 import { type JournalEntry, journalInserts, prepareJournal } from "../../api/ledger/journal.js";
 import { resolveAll } from "../../api/ledger/resolve.js";
 import { unitEntry } from "../../api/ledger/selection.js";
@@ -84,7 +85,7 @@ export async function rawClaim(db: Db, key: string, start: number, n: number): P
   const range = rangeOf([start, start + CLAIM_UNITS - 1]);
   await db.transaction(async (tx) => {
     const [placed] = await resolveAll(tx, [serial(start, start + CLAIM_UNITS - 1)]);
-    const id = placed?.issuanceId as bigint;
+    const id = placed?.issuanceId as IssuanceId;
     await lockIssuances(tx, [id]);
     const old = await loadSegments(tx, id, [range]);
     const claimId = `clm_raw_${n}_${start}`;

@@ -1,6 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import { auditLedger, type Finding } from "../../api/ledger/audit.js";
+import { appendJournal } from "../../api/ledger/journal.js";
 import type { Db } from "../../db/client.js";
 import { rows } from "../../db/values.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
@@ -56,9 +57,7 @@ describe.runIf(databaseAvailable())("the audit finds what is broken", () => {
   it("finds units no segment covers (coverage), and the replay that no longer matches", async () => {
     const { t, iss } = await ledger();
     try {
-      await t.database.db.execute(
-        sql`DELETE FROM segments WHERE issuance_id = ${BigInt(iss.issuanceId.slice(4))} AND lower(serials) = 51`,
-      );
+      await t.database.db.execute(sql`DELETE FROM segments WHERE issuance_id = ${iss.id} AND lower(serials) = 51`);
       const findings = await auditLedger(t.database.db);
       expect(rules(findings)).toEqual(["coverage", "replay"]);
       expect(findings.find((f) => f.rule === "coverage")?.detail).toBe(
@@ -124,6 +123,31 @@ describe.runIf(databaseAvailable())("the audit finds what is broken", () => {
         sql`UPDATE segments SET holder = ${thief.id} WHERE holder = ${company.id} AND state = 'held'`,
       );
       expect(rules(await auditLedger(t.database.db))).toEqual(["replay"]);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it("finds a well-chained journal entry that the rules would have refused (replay)", async () => {
+    const { t, iss, company } = await ledger();
+    try {
+      // A deposit of claimed units, hashed and chained as the service would, without touching a segment.
+      const [entry] = await t.database.db.transaction((tx) =>
+        appendJournal(tx, [
+          {
+            chain: `iss:${iss.id}`,
+            kind: "deposit",
+            actor: iss.registry.id,
+            at: new Date(),
+            serials: [iss.serials(1, 10)],
+            details: { id: "dep_forged", from: null, to: company.id, registryReference: "forged", quantity: 10 },
+            ranges: [{ issuanceId: iss.id, start: 1n, end: 10n }],
+          },
+        ]),
+      );
+      expect(await auditLedger(t.database.db)).toEqual([
+        { rule: "replay", detail: `entry ${entry?.seq} (deposit) breaks the rules: serials_already_claimed` },
+      ]);
     } finally {
       await t.close();
     }

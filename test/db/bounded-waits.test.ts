@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toProblem } from "../../api/http/problem.js";
-import { parseIssuanceId } from "../../api/ledger/issuances.js";
+import { parseIssuanceId } from "../../api/ledger/ids.js";
 import { lockIssuances } from "../../api/ledger/store.js";
 import { openDatabase } from "../../db/client.js";
 import { rows } from "../../db/values.js";

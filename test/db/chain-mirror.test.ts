@@ -68,7 +68,7 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
     mirror = await openMirror();
     t.deps.mirror = mirror;
     iss = await t.issue({ project: "MN006", start: 1, end: 10_000 });
-    tokenId = BigInt(iss.issuanceId.slice(4));
+    tokenId = iss.id;
     const org = await t.call("POST", "/v1/organizations", {
       key: t.admin.key,
       body: { name: "Holder Co.", role: "company", country: "JP", walletAddress: chain.address(HOLDER) },

@@ -53,7 +53,7 @@ describe.runIf(databaseAvailable())("one mirror worker per bridge key, and a non
     chain = await testChain();
     t.deps.mirror = await open();
     iss = await t.issue({ start: 1, end: 1000 });
-    tokenId = BigInt(iss.issuanceId.slice(4));
+    tokenId = iss.id;
     const org = await t.call("POST", "/v1/organizations", {
       key: t.admin.key,
       body: { name: "Holder Co.", role: "company", country: "JP", walletAddress: chain.address(HOLDER) },

@@ -251,7 +251,7 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     });
 
     it("segments of one issuance (segments_no_overlap)", async () => {
-      const id = iss.issuanceId.slice(4);
+      const id = iss.id;
       const e = await violation(() =>
         t.database.db.execute(sql`INSERT INTO segments (issuance_id, serials, state, authorized, corresponding_adjustment)
           VALUES (${id}, int8range(5, 6, '[]'), 'in_registry', false, false)`),
@@ -260,7 +260,7 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     });
 
     it("terminal uses (use_ranges_no_overlap): a second claim on claimed units", async () => {
-      const id = iss.issuanceId.slice(4);
+      const id = iss.id;
       const e = await violation(() =>
         t.database.db.execute(
           sql`INSERT INTO use_ranges (issuance_id, serials, claim_id) VALUES (${id}, int8range(10, 11, '[]'), 'clm_forged')`,
@@ -270,7 +270,7 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     });
 
     it("units outside their issuance, and segments whose state lacks its owner", async () => {
-      const id = iss.issuanceId.slice(4);
+      const id = iss.id;
       const outside = await violation(() =>
         t.database.db.execute(
           sql`INSERT INTO use_ranges (issuance_id, serials, claim_id) VALUES (${id}, int8range(5000, 5001, '[]'), 'clm_x')`,

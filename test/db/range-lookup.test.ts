@@ -39,7 +39,7 @@ describe.runIf(databaseAvailable())("range lookups on the B-tree of range starts
   beforeAll(async () => {
     t = await testContext();
     const issued = await t.issue({ start: 1, end: SPAN });
-    issuanceId = BigInt(issued.issuanceId.slice(4));
+    issuanceId = issued.id;
     project = issued.project;
   });
   afterAll(async () => {

@@ -6,6 +6,7 @@ import type { AppDeps } from "../../api/http/env.js";
 import { createRateLimits } from "../../api/http/rate-limit.js";
 import { auditLedger } from "../../api/ledger/audit.js";
 import type { Logger } from "../../api/ledger/deps.js";
+import { type IssuanceId, parseIssuanceId } from "../../api/ledger/ids.js";
 import type { Database, Timeouts } from "../../db/client.js";
 import { freshDatabase } from "./db.js";
 
@@ -67,6 +68,8 @@ export interface IssueOptions {
 export interface Issued {
   registry: Org;
   issuanceId: string;
+  /** The issuance's number in the database, for tests that reach into its tables. */
+  id: IssuanceId;
   project: string;
   prefix: string;
   /** Canonical serials of units `from..to` of this issuance. */
@@ -174,6 +177,7 @@ export async function testContext(
       return {
         registry,
         issuanceId: r.body.id,
+        id: parseIssuanceId(r.body.id) as IssuanceId,
         project,
         prefix,
         serials: (from, to) => (to === undefined || to === from ? `${prefix}-${from}` : `${prefix}-${from}-${to}`),

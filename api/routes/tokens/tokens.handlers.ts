@@ -4,7 +4,7 @@ import type { Address } from "viem";
 import { getOrganization } from "../../accounts/organizations.js";
 import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
-import { parseIssuanceId } from "../../ledger/issuances.js";
+import { parseIssuanceId } from "../../ledger/ids.js";
 import { tokenMetadata } from "../../ledger/token-metadata.js";
 import * as tokens from "../../ledger/tokens.js";
 import type * as routes from "./tokens.routes.js";

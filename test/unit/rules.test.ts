@@ -1,0 +1,211 @@
+import { describe, expect, it } from "vitest";
+import {
+  decide,
+  type Operation,
+  type OperationKind,
+  REFUSALS,
+  type RefusalCode,
+  strongestRefusal,
+  TRANSITIONS,
+} from "../../api/ledger/rules.js";
+import { UNIT_STATES, type UnitAttrs, type UnitState } from "../../api/ledger/segments.js";
+
+/**
+ * The rules table, written out again by hand: for a unit in each state, held by "org_a" where a
+ * holder makes sense, what each operation by "org_a" does. A change to any cell of the table
+ * must change this test too.
+ */
+const HOST = "MN";
+
+function unit(state: UnitState, extra: Partial<UnitAttrs> = {}): UnitAttrs {
+  const base: UnitAttrs = {
+    state,
+    holder: state === "held" || state === "tokenized" || state === "claimed" ? "org_a" : null,
+    claimId: state === "claimed" ? "clm_old" : null,
+    reportId: state === "government_used" ? "rpt_old" : null,
+    tokenId: state === "tokenized" ? "7" : null,
+    authorized: false,
+    correspondingAdjustment: false,
+  };
+  return { ...base, ...extra };
+}
+
+const OPS: { [K in OperationKind]: Extract<Operation, { kind: K }> } = {
+  deposit: { kind: "deposit", to: "org_b" },
+  withdraw: { kind: "withdraw", holder: "org_a" },
+  transfer: { kind: "transfer", holder: "org_a", to: "org_b" },
+  claim: { kind: "claim", holder: "org_a", claimId: "clm_new", claimType: "contribution" },
+  tokenize: { kind: "tokenize", holder: "org_a", tokenId: "9" },
+  retire_token: { kind: "retire_token", claimant: "org_c", claimId: "clm_chain" },
+  burn_token: { kind: "burn_token", owner: "org_a" },
+  ndc_use: { kind: "ndc_use", party: "JP", reportId: "rpt_new" },
+  authorize: { kind: "authorize" },
+  adjust: { kind: "adjust", hostNdcReports: new Set() },
+};
+
+/** What a cell holds: the refusal's code, or the attributes that change. */
+type Expected = RefusalCode | Partial<UnitAttrs>;
+
+const EXPECTED: Record<OperationKind, Record<UnitState, Expected>> = {
+  deposit: {
+    in_registry: { state: "held", holder: "org_b" },
+    held: "serials_not_in_registry",
+    tokenized: "serials_tokenized",
+    claimed: "serials_already_claimed",
+    government_used: "serials_government_used",
+  },
+  withdraw: {
+    in_registry: "serials_not_held",
+    held: { state: "in_registry", holder: null },
+    tokenized: "serials_tokenized",
+    claimed: "serials_already_claimed",
+    government_used: "serials_government_used",
+  },
+  transfer: {
+    in_registry: "serials_not_held",
+    held: { holder: "org_b" },
+    tokenized: "serials_tokenized",
+    claimed: "serials_already_claimed",
+    government_used: "serials_government_used",
+  },
+  claim: {
+    in_registry: "serials_not_held",
+    held: { state: "claimed", claimId: "clm_new" },
+    tokenized: "serials_tokenized",
+    claimed: "serials_already_claimed",
+    government_used: "serials_government_used",
+  },
+  tokenize: {
+    in_registry: "serials_not_held",
+    held: { state: "tokenized", tokenId: "9" },
+    tokenized: "serials_tokenized",
+    claimed: "serials_already_claimed",
+    government_used: "serials_government_used",
+  },
+  retire_token: {
+    in_registry: "serials_not_held",
+    held: "serials_not_held",
+    tokenized: { state: "claimed", claimId: "clm_chain", tokenId: null, holder: "org_c" },
+    claimed: "serials_not_held",
+    government_used: "serials_not_held",
+  },
+  burn_token: {
+    in_registry: "serials_not_held",
+    held: "serials_not_held",
+    tokenized: { state: "held", tokenId: null },
+    claimed: "serials_not_held",
+    government_used: "serials_not_held",
+  },
+  ndc_use: {
+    in_registry: { state: "government_used", reportId: "rpt_new" },
+    held: "serials_in_voluntary_use",
+    tokenized: "serials_in_voluntary_use",
+    claimed: "serials_in_voluntary_use",
+    government_used: "serials_government_used",
+  },
+  authorize: {
+    in_registry: { authorized: true },
+    held: { authorized: true },
+    tokenized: { authorized: true },
+    claimed: { authorized: true },
+    government_used: { authorized: true },
+  },
+  adjust: {
+    in_registry: { correspondingAdjustment: true },
+    held: { correspondingAdjustment: true },
+    tokenized: { correspondingAdjustment: true },
+    claimed: { correspondingAdjustment: true },
+    government_used: { correspondingAdjustment: true },
+  },
+};
+
+describe("the rules table", () => {
+  it("has a row for every operation and a cell for every state", () => {
+    expect(Object.keys(TRANSITIONS).sort()).toEqual(Object.keys(EXPECTED).sort());
+    for (const row of Object.values(TRANSITIONS)) expect(Object.keys(row).sort()).toEqual([...UNIT_STATES].sort());
+  });
+
+  for (const kind of Object.keys(EXPECTED) as OperationKind[]) {
+    for (const state of UNIT_STATES) {
+      const expected = EXPECTED[kind][state];
+      it(`${kind} on a ${state} unit: ${typeof expected === "string" ? expected : "changes it"}`, () => {
+        const before = unit(state);
+        const decision = decide(before, OPS[kind], HOST);
+        expect(decision).toEqual(
+          typeof expected === "string" ? { refuse: expected } : { ok: { ...before, ...expected } },
+        );
+      });
+    }
+  }
+});
+
+describe("guards inside the cells", () => {
+  it("spending needs the spender to hold the units; a registry (no holder) withdraws from anyone", () => {
+    const others = unit("held", { holder: "org_z" });
+    expect(decide(others, OPS.withdraw, HOST)).toEqual({ refuse: "serials_not_held" });
+    expect(decide(others, OPS.transfer, HOST)).toEqual({ refuse: "serials_not_held" });
+    expect(decide(others, OPS.claim, HOST)).toEqual({ refuse: "serials_not_held" });
+    expect(decide(others, OPS.tokenize, HOST)).toEqual({ refuse: "serials_not_held" });
+    expect(decide(others, { kind: "withdraw", holder: null }, HOST)).toEqual({
+      ok: { ...others, state: "in_registry", holder: null },
+    });
+  });
+
+  it("a burn returns only the owner's tokens", () => {
+    expect(decide(unit("tokenized", { holder: "org_z" }), OPS.burn_token, HOST)).toEqual({
+      refuse: "serials_not_held",
+    });
+  });
+
+  it("compensation needs authorization and a corresponding adjustment, both; contribution needs neither", () => {
+    const compensation: Operation = { ...OPS.claim, claimType: "compensation" };
+    const cases: [boolean, boolean, boolean][] = [
+      [false, false, false],
+      [true, false, false],
+      [false, true, false],
+      [true, true, true],
+    ];
+    for (const [authorized, correspondingAdjustment, allowed] of cases) {
+      const u = unit("held", { authorized, correspondingAdjustment });
+      expect(decide(u, compensation, HOST)).toEqual(
+        allowed
+          ? { ok: { ...u, state: "claimed", claimId: "clm_new" } }
+          : { refuse: "compensation_requires_corresponding_adjustment" },
+      );
+      expect(decide(u, OPS.claim, HOST)).toEqual({ ok: { ...u, state: "claimed", claimId: "clm_new" } });
+    }
+  });
+
+  it("the host cannot count units it correspondingly adjusted; Japan can", () => {
+    const adjusted = unit("in_registry", { authorized: true, correspondingAdjustment: true });
+    expect(decide(adjusted, { kind: "ndc_use", party: HOST, reportId: "rpt_h" }, HOST)).toEqual({
+      refuse: "serials_correspondingly_adjusted",
+    });
+    expect(decide(adjusted, { kind: "ndc_use", party: "JP", reportId: "rpt_j" }, HOST)).toEqual({
+      ok: { ...adjusted, state: "government_used", reportId: "rpt_j" },
+    });
+    const notAdjusted = unit("in_registry");
+    expect(decide(notAdjusted, { kind: "ndc_use", party: HOST, reportId: "rpt_h" }, HOST)).toEqual({
+      ok: { ...notAdjusted, state: "government_used", reportId: "rpt_h" },
+    });
+  });
+
+  it("the host cannot adjust units it counts itself; units Japan counts can be adjusted", () => {
+    const countedByHost = unit("government_used", { reportId: "rpt_h" });
+    const adjust: Operation = { kind: "adjust", hostNdcReports: new Set(["rpt_h"]) };
+    expect(decide(countedByHost, adjust, HOST)).toEqual({ refuse: "serials_counted_by_host" });
+    const countedByJapan = unit("government_used", { reportId: "rpt_j" });
+    expect(decide(countedByJapan, adjust, HOST)).toEqual({ ok: { ...countedByJapan, correspondingAdjustment: true } });
+  });
+});
+
+describe("strongestRefusal", () => {
+  it("names the code that comes first in REFUSALS, whatever the order of the parts", () => {
+    const codes = Object.keys(REFUSALS) as RefusalCode[];
+    for (let i = 0; i < codes.length; i++) {
+      const weaker = codes.slice(i);
+      const [strongest] = weaker as [RefusalCode];
+      expect(strongestRefusal(...([...weaker].reverse() as [RefusalCode, ...RefusalCode[]]))).toBe(strongest);
+    }
+  });
+});
