@@ -8,7 +8,7 @@ import { notFound, onError } from "./http/problem.js";
 import { publicReads } from "./http/public-reads.js";
 import { refuseUnstorableText } from "./http/text.js";
 import { validationHook } from "./http/validation.js";
-import { InvalidRequest, PayloadTooLarge } from "./ledger/errors.js";
+import { InvalidRequest, PayloadTooLarge } from "./ledger/core/errors.js";
 import { DocsPage, type OpenApiDocument } from "./pages/docs.js";
 import { adminRoutes } from "./routes/admin/index.js";
 import { claimRoutes } from "./routes/claims/index.js";

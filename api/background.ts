@@ -1,4 +1,4 @@
-import type { Logger } from "./ledger/deps.js";
+import type { Logger } from "./ledger/ops/deps.js";
 import { loggableError } from "./log-error.js";
 
 /**

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { DrizzleQueryError } from "drizzle-orm/errors";
-import { findCause, rootMessage } from "./ledger/errors.js";
-import { pgError } from "./ledger/pg-errors.js";
+import { findCause, rootMessage } from "./ledger/core/errors.js";
+import { pgError } from "./ledger/store/pg-errors.js";
 
 /** What a log line may say about a failure. */
 export interface LoggedError {

@@ -1,5 +1,5 @@
 import pino from "pino";
-import type { Logger } from "./ledger/deps.js";
+import type { Logger } from "./ledger/ops/deps.js";
 
 /** Structured JSON logs on stdout. Secrets never reach a log line: the auth header is not logged. */
 export function createLogger(level: string): Logger & pino.Logger {

@@ -5,7 +5,7 @@ import { ensureAdminKey } from "./accounts/organizations.js";
 import { type Config, chainSettings, databaseOptions, publicBaseUrl } from "./config.js";
 import type { AppDeps } from "./http/env.js";
 import { createRateLimits } from "./http/rate-limit.js";
-import type { Logger } from "./ledger/deps.js";
+import type { Logger } from "./ledger/ops/deps.js";
 
 /**
  * Opens the configured database and assembles the real dependencies (clock, randomness, and the

@@ -8,8 +8,8 @@ import { every } from "./background.js";
 import { databaseOptions, InvalidConfiguration, loadConfig } from "./config.js";
 import type { AppDeps } from "./http/env.js";
 import { problem } from "./http/problem.js";
-import { rootMessage } from "./ledger/errors.js";
-import { sealJournal } from "./ledger/seal.js";
+import { rootMessage } from "./ledger/core/errors.js";
+import { sealJournal } from "./ledger/journal/seal.js";
 import { createLogger } from "./logger.js";
 import { openRuntime } from "./runtime.js";
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { cpSync, existsSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import pg from "pg";
-import { STATUS_LIMITS } from "../api/ledger/status.js";
+import { STATUS_LIMITS } from "../api/ledger/read/status.js";
 import { type Database, openDatabase } from "../db/client.js";
 import { hostileStatus } from "./bench/hostile.js";
 import { httpClient, load, peakRss, percentile, round } from "./bench/load.js";

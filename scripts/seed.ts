@@ -2,12 +2,13 @@ import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { createKey, createOrganization, type Organization } from "../api/accounts/organizations.js";
 import { parseCsv } from "../api/import/csv.js";
-import { createClaim } from "../api/ledger/claims.js";
-import type { Actor, Deps } from "../api/ledger/deps.js";
-import { createIssuance, type IssuanceView } from "../api/ledger/issuances.js";
-import { deposit, transfer } from "../api/ledger/movements.js";
-import { createProject } from "../api/ledger/projects.js";
-import { createGovernmentReport } from "../api/ledger/reports.js";
+import { createClaim } from "../api/ledger/ops/claims.js";
+import type { Actor, Deps } from "../api/ledger/ops/deps.js";
+import { createIssuance } from "../api/ledger/ops/issuances.js";
+import { deposit, transfer } from "../api/ledger/ops/movements.js";
+import { createProject } from "../api/ledger/ops/projects.js";
+import { createGovernmentReport } from "../api/ledger/ops/reports.js";
+import type { IssuanceView } from "../api/ledger/read/issuances.js";
 import { rows } from "../db/values.js";
 
 /**

@@ -1,10 +1,10 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../db/client.js";
 import { arrayParam, date, preparedRows, type Row, rows, str, strOrNull } from "../../db/values.js";
-import { type Actor, type Deps, newId } from "../ledger/deps.js";
-import { Forbidden, InvalidRequest, NotFound, StateConflict, Unauthenticated } from "../ledger/errors.js";
-import { appendJournal } from "../ledger/journal.js";
-import { transact } from "../ledger/transact.js";
+import { Forbidden, InvalidRequest, NotFound, StateConflict, Unauthenticated } from "../ledger/core/errors.js";
+import { appendJournal } from "../ledger/journal/journal.js";
+import { type Actor, type Deps, newId } from "../ledger/ops/deps.js";
+import { transact } from "../ledger/store/transact.js";
 import { generateKey, hashKey } from "./keys.js";
 
 export type Role = Actor["role"];

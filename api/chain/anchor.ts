@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Hex } from "viem";
 import { rows, str } from "../../db/values.js";
-import type { Deps } from "../ledger/deps.js";
+import type { Deps } from "../ledger/ops/deps.js";
 import type { MirrorChain } from "./client.js";
 import { mirrorAbi } from "./mirror-artifact.js";
 

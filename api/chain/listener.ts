@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { big, rows } from "../../db/values.js";
-import type { Deps } from "../ledger/deps.js";
-import { applyBurned, applyRetired, type LogOutcome } from "../ledger/tokens.js";
+import { applyBurned, applyRetired, type LogOutcome } from "../ledger/ops/chain-events.js";
+import type { Deps } from "../ledger/ops/deps.js";
 import type { MirrorChain } from "./client.js";
 import { mirrorAbi } from "./mirror-artifact.js";
 

@@ -10,9 +10,10 @@ import {
 } from "viem";
 import { getNodeError } from "viem/utils";
 import { arrayParam, rows } from "../../db/values.js";
-import type { Deps } from "../ledger/deps.js";
-import { rootMessage } from "../ledger/errors.js";
-import { getOperation, recordMintConfirmed, type TokenOperation } from "../ledger/tokens.js";
+import { rootMessage } from "../ledger/core/errors.js";
+import { recordMintConfirmed } from "../ledger/ops/chain-events.js";
+import type { Deps } from "../ledger/ops/deps.js";
+import { getOperation, type TokenOperation } from "../ledger/ops/tokens.js";
 import type { MirrorChain } from "./client.js";
 import { mirrorAbi } from "./mirror-artifact.js";
 

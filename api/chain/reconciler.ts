@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { big, rows, str } from "../../db/values.js";
-import type { Deps } from "../ledger/deps.js";
-import { transact } from "../ledger/transact.js";
+import type { Deps } from "../ledger/ops/deps.js";
+import { transact } from "../ledger/store/transact.js";
 import type { MirrorChain } from "./client.js";
 import { mirrorAbi } from "./mirror-artifact.js";
 

@@ -1,6 +1,6 @@
 import { createPublicClient, type Hex, http, parseEventLogs, type Transport } from "viem";
-import type { CertifiedClaim, VerificationStep } from "../ledger/certificate.js";
-import { rootMessage } from "../ledger/errors.js";
+import { rootMessage } from "../ledger/core/errors.js";
+import type { CertifiedClaim, VerificationStep } from "../ledger/journal/certificate.js";
 import { mirrorAbi } from "./mirror-artifact.js";
 
 /**

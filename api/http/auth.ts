@@ -1,7 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import { type Authenticated, authenticate } from "../accounts/organizations.js";
-import type { Actor } from "../ledger/deps.js";
-import { Forbidden, Unauthenticated } from "../ledger/errors.js";
+import { Forbidden, Unauthenticated } from "../ledger/core/errors.js";
+import type { Actor } from "../ledger/ops/deps.js";
 import type { AppEnv } from "./env.js";
 import { clientAddress, RateLimited } from "./rate-limit.js";
 

@@ -1,6 +1,6 @@
 import type { Authenticated } from "../accounts/organizations.js";
 import type { ChainMirror } from "../chain/mirror.js";
-import type { Deps } from "../ledger/deps.js";
+import type { Deps } from "../ledger/ops/deps.js";
 import type { RateLimits } from "./rate-limit.js";
 
 export interface AppConfig {

@@ -3,8 +3,8 @@ import { sql } from "drizzle-orm";
 import type { MiddlewareHandler } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { rows, str } from "../../db/values.js";
-import { canonicalJson } from "../ledger/canonical-json.js";
-import { InvalidRequest, StateConflict, Unprocessable } from "../ledger/errors.js";
+import { InvalidRequest, StateConflict, Unprocessable } from "../ledger/core/errors.js";
+import { canonicalJson } from "../ledger/journal/canonical-json.js";
 import { caller } from "./auth.js";
 import type { AppEnv } from "./env.js";
 

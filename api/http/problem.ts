@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { LedgerError, LedgerInvariantViolation } from "../ledger/errors.js";
-import { pgError } from "../ledger/pg-errors.js";
-import { RETRYABLE_CODES } from "../ledger/transact.js";
+import { LedgerError, LedgerInvariantViolation } from "../ledger/core/errors.js";
+import { pgError } from "../ledger/store/pg-errors.js";
+import { RETRYABLE_CODES } from "../ledger/store/transact.js";
 import { loggableError } from "../log-error.js";
 import type { AppEnv } from "./env.js";
 import { RateLimited } from "./rate-limit.js";

@@ -1,6 +1,6 @@
 import { getConnInfo } from "@hono/node-server/conninfo";
 import type { Context } from "hono";
-import { LedgerError } from "../ledger/errors.js";
+import { LedgerError } from "../ledger/core/errors.js";
 
 /**
  * Token buckets per client address, in memory: each process limits what reaches it. A bucket

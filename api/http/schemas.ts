@@ -1,5 +1,5 @@
 import { z } from "@hono/zod-openapi";
-import { MAX_SERIALS_LENGTH } from "../ledger/serials.js";
+import { MAX_SERIALS_LENGTH } from "../ledger/core/serials.js";
 
 /** Pieces shared by many routes. Every string, array and number is bounded. */
 export const Country = z

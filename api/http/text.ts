@@ -1,5 +1,5 @@
 import type { MiddlewareHandler } from "hono";
-import { type ErrorDetail, InvalidRequest } from "../ledger/errors.js";
+import { type ErrorDetail, InvalidRequest } from "../ledger/core/errors.js";
 import { caller } from "./auth.js";
 import type { AppEnv } from "./env.js";
 

@@ -1,6 +1,6 @@
 import type { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { type ErrorDetail, InvalidRequest } from "../ledger/errors.js";
+import { type ErrorDetail, InvalidRequest } from "../ledger/core/errors.js";
 
 type Issue = z.core.$ZodIssue;
 

@@ -1,4 +1,4 @@
-import type { ErrorDetail } from "../ledger/errors.js";
+import type { ErrorDetail } from "../ledger/core/errors.js";
 import { parseCsv } from "./csv.js";
 
 /**

@@ -1,6 +1,6 @@
-import type { CertifiedClaim } from "../ledger/certificate.js";
-import type { Project } from "../ledger/projects.js";
-import type { Status } from "../ledger/status.js";
+import type { CertifiedClaim } from "../ledger/journal/certificate.js";
+import type { Project } from "../ledger/ops/projects.js";
+import type { Status } from "../ledger/read/status.js";
 import { day, TxLink, tonnes, YesNo } from "./components.js";
 import { Layout } from "./layout.js";
 

@@ -1,4 +1,4 @@
-import type { UnitState } from "../ledger/segments.js";
+import type { UnitState } from "../ledger/core/segments.js";
 
 export const STATE_LABELS: Record<UnitState, string> = {
   in_registry: "In registry",

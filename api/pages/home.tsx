@@ -1,5 +1,5 @@
-import type { Claim } from "../ledger/claims.js";
-import type { Project } from "../ledger/projects.js";
+import type { Claim } from "../ledger/ops/claims.js";
+import type { Project } from "../ledger/ops/projects.js";
 import { day, tonnes } from "./components.js";
 import { Layout } from "./layout.js";
 

@@ -1,5 +1,5 @@
-import type { ProjectWithIssuances } from "../ledger/projects.js";
-import { UNIT_STATES, type UnitState } from "../ledger/segments.js";
+import { UNIT_STATES, type UnitState } from "../ledger/core/segments.js";
+import type { ProjectWithIssuances } from "../ledger/ops/projects.js";
 import { STATE_COLORS, STATE_LABELS, tonnes } from "./components.js";
 import { Layout } from "./layout.js";
 

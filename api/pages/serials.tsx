@@ -1,5 +1,5 @@
-import type { ProvenanceEvent } from "../ledger/provenance.js";
-import type { Status } from "../ledger/status.js";
+import type { ProvenanceEvent } from "../ledger/read/provenance.js";
+import type { Status } from "../ledger/read/status.js";
 import { StateBadge, tonnes, YesNo } from "./components.js";
 import { Layout } from "./layout.js";
 

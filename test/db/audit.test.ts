@@ -1,7 +1,7 @@
 import { type SQL, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { auditLedger, type Finding } from "../../api/ledger/audit.js";
-import { appendJournal } from "../../api/ledger/journal.js";
+import { auditLedger, type Finding } from "../../api/ledger/journal/audit.js";
+import { appendJournal } from "../../api/ledger/journal/journal.js";
 import type { Db } from "../../db/client.js";
 import { rows } from "../../db/values.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";

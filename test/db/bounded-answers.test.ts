@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PROVENANCE_LIMITS } from "../../api/ledger/provenance.js";
-import { STATUS_LIMITS } from "../../api/ledger/status.js";
+import { PROVENANCE_LIMITS } from "../../api/ledger/read/provenance.js";
+import { STATUS_LIMITS } from "../../api/ledger/read/status.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 

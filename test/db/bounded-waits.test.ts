@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toProblem } from "../../api/http/problem.js";
-import { parseIssuanceId } from "../../api/ledger/ids.js";
-import { lockIssuances } from "../../api/ledger/store.js";
+import { parseIssuanceId } from "../../api/ledger/core/ids.js";
+import { lockIssuances } from "../../api/ledger/store/segments.js";
 import { openDatabase } from "../../db/client.js";
 import { rows } from "../../db/values.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";

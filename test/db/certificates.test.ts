@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CertifiedClaim, verifyCertificate } from "../../api/ledger/certificate.js";
-import { sealJournal } from "../../api/ledger/seal.js";
+import { type CertifiedClaim, verifyCertificate } from "../../api/ledger/journal/certificate.js";
+import { sealJournal } from "../../api/ledger/journal/seal.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 import { sealEverything } from "../helpers/seal.js";

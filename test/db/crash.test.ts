@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, inject, it } from "vitest";
-import { auditLedger } from "../../api/ledger/audit.js";
+import { auditLedger } from "../../api/ledger/journal/audit.js";
 import { openDatabase } from "../../db/client.js";
 import { runCli, startServer } from "../../scripts/processes.js";
 import { dbKind } from "../helpers/db.js";

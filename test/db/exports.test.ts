@@ -4,7 +4,7 @@ import {
   claimsCsv,
   GOVERNMENT_USES_CSV_HEADER,
   governmentUsesCsv,
-} from "../../api/ledger/exports.js";
+} from "../../api/ledger/read/exports.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 

@@ -70,11 +70,33 @@ describe.runIf(databaseAvailable())("Idempotency-Key", () => {
 
   it("replays a refusal as a refusal: same status and body, even after the state changed", async () => {
     const headers = { "idempotency-key": "claim-0004" };
-    const refused = await t.call("POST", "/v1/claims", { key: company.key, body: claim([iss.serials(1, 2)]), headers });
+    const other = await t.org("company", "JP");
+    const lend = (from: Org, to: Org) =>
+      t.call("POST", "/v1/transfers", {
+        key: from.key,
+        body: { serials: [iss.serials(40, 41)], toOrganizationId: to.id },
+      });
+    expect((await lend(company, other)).status).toBe(201);
+    const refused = await t.call("POST", "/v1/claims", {
+      key: company.key,
+      body: claim([iss.serials(40, 41)]),
+      headers,
+    });
     expect(refused.status).toBe(409);
-    const replay = await t.call("POST", "/v1/claims", { key: company.key, body: claim([iss.serials(1, 2)]), headers });
+    expect(refused.body.code).toBe("serials_not_held");
+    // The units come back: a new request could claim them now, the replay still answers the refusal.
+    expect((await lend(other, company)).status).toBe(201);
+    const replay = await t.call("POST", "/v1/claims", {
+      key: company.key,
+      body: claim([iss.serials(40, 41)]),
+      headers,
+    });
     expect(replay.status).toBe(409);
     expect(replay.body).toEqual(refused.body);
+    expect((await t.call("GET", `/v1/status/${iss.serials(40, 41)}`)).body.parts[0]).toMatchObject({
+      state: "held",
+      holder: company.id,
+    });
   });
 
   it("scopes keys per API key: another key may use the same Idempotency-Key", async () => {

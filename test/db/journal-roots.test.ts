@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CertifiedClaim, verifyCertificate } from "../../api/ledger/certificate.js";
-import { merkleRoot } from "../../api/ledger/merkle.js";
-import { sealJournal } from "../../api/ledger/seal.js";
+import { type CertifiedClaim, verifyCertificate } from "../../api/ledger/journal/certificate.js";
+import { merkleRoot } from "../../api/ledger/journal/merkle.js";
+import { sealJournal } from "../../api/ledger/journal/seal.js";
 import { openDatabase } from "../../db/client.js";
 import { rows } from "../../db/values.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";

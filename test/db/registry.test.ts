@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseIssuanceId } from "../../api/ledger/core/ids.js";
 import { type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 
@@ -69,19 +70,26 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
       expect.objectContaining({ serials: "JCM-JP-MN006-2020-1-24249", state: "in_registry", quantity: 24249 }),
     ]);
     expect(got.body.totals).toEqual({ in_registry: 24249, held: 0, tokenized: 0, claimed: 0, government_used: 0 });
-    const project = await t.call("GET", "/v1/projects/MN006");
-    expect(project.body.issuances.map((i: { id: string }) => i.id)).toContain(r.body.id);
+    // The project lists it: the page that starts right after the issuance before it begins with it.
+    const before = (parseIssuanceId(r.body.id) as bigint) - 1n;
+    const project = await t.call("GET", `/v1/projects/MN006?limit=1&cursor=${before}`);
+    expect(project.body.issuances.map((i: { id: string }) => i.id)).toEqual([r.body.id]);
   });
 
   it("refuses double issuance in the same registry with the overlapping units named", async () => {
+    const first = await t.call("POST", "/v1/issuances", {
+      key: registry.key,
+      body: issuance({ serialStart: 60001, serialEnd: 64249 }),
+    });
+    expect(first.status).toBe(201);
     const r = await t.call("POST", "/v1/issuances", {
       key: registry.key,
-      body: issuance({ vintage: 2021, serialStart: 24000, serialEnd: 30000 }),
+      body: issuance({ vintage: 2021, serialStart: 64000, serialEnd: 70000 }),
     });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe("double_issuance");
     expect(r.body.conflicts).toEqual([
-      expect.objectContaining({ serials: "JCM-JP-MN006-2020-24000-24249", state: "issued" }),
+      expect.objectContaining({ serials: "JCM-JP-MN006-2020-64000-64249", state: "issued" }),
     ]);
   });
 
@@ -159,13 +167,19 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
   });
 
   it("reports every bad CSV row by line number and imports nothing", async () => {
+    const existing = await t.call("POST", "/v1/issuances/import", {
+      key: registry.key,
+      body: `${HEADER}\nMN006,JP,2021,2021-01-01,2021-12-31,150001,150500\nMN006,JP,2022,2022-01-01,2022-12-31,150501,151000\n`,
+      headers: { "content-type": "text/csv" },
+    });
+    expect(existing.status, JSON.stringify(existing.body)).toBe(201);
     const csv = [
       HEADER,
       "MN006,JP,2023,2023-01-01,2023-12-31,200001,200100",
       "ZZ999,JP,2023,2023-01-01,2023-12-31,200101,200200",
       "MN006,jp,2023,2023-01-01,2023-12-31,200201,200300",
       "MN006,JP,2023,2023-01-01,2023-12-31,200050,200060",
-      "MN006,JP,2023,2023-01-01,2023-12-31,100400,100600",
+      "MN006,JP,2023,2023-01-01,2023-12-31,150400,150600",
       "MN006,JP,2023,2023-12-31,2023-01-01,300001,300002",
     ].join("\n");
     const r = await t.call("POST", "/v1/issuances/import", {
@@ -187,8 +201,8 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
     expect(again.body.errors.map((e: { line: number; message: string }) => [e.line, e.message])).toEqual([
       [3, "no project with reference ZZ999"],
       [5, "overlaps row 1 in registry JP"],
-      [6, expect.stringMatching(/^overlaps issuance iss_\d+: JCM-JP-MN006-2021-100400-100500 already issued$/)],
-      [6, expect.stringMatching(/^overlaps issuance iss_\d+: JCM-JP-MN006-2022-100501-100600 already issued$/)],
+      [6, expect.stringMatching(/^overlaps issuance iss_\d+: JCM-JP-MN006-2021-150400-150500 already issued$/)],
+      [6, expect.stringMatching(/^overlaps issuance iss_\d+: JCM-JP-MN006-2022-150501-150600 already issued$/)],
       [7, "monitoring period starts (2023-12-31) after it ends (2023-01-01)"],
     ]);
     expect((await t.call("GET", "/v1/status/JCM-JP-MN006-2023-200001-200100")).status).toBe(404);

@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { auditLedger } from "../../api/ledger/audit.js";
-import { statusOfMany } from "../../api/ledger/status.js";
+import { auditLedger } from "../../api/ledger/journal/audit.js";
+import { statusOfMany } from "../../api/ledger/read/status.js";
 import type { Database } from "../../db/client.js";
 import { rows } from "../../db/values.js";
 import { seed } from "../../scripts/seed.js";

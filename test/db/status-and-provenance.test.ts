@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { entryHash, GENESIS_HASH } from "../../api/ledger/journal.js";
+import { entryHash, GENESIS_HASH } from "../../api/ledger/journal/journal.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 

@@ -4,9 +4,9 @@ import { createKey, createOrganization } from "../../api/accounts/organizations.
 import { createApp } from "../../api/app.js";
 import type { AppDeps } from "../../api/http/env.js";
 import { createRateLimits } from "../../api/http/rate-limit.js";
-import { auditLedger } from "../../api/ledger/audit.js";
-import type { Logger } from "../../api/ledger/deps.js";
-import { type IssuanceId, parseIssuanceId } from "../../api/ledger/ids.js";
+import { type IssuanceId, parseIssuanceId } from "../../api/ledger/core/ids.js";
+import { auditLedger } from "../../api/ledger/journal/audit.js";
+import type { Logger } from "../../api/ledger/ops/deps.js";
 import type { Database, Timeouts } from "../../db/client.js";
 import { freshDatabase } from "./db.js";
 

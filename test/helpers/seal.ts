@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
-import type { Deps } from "../../api/ledger/deps.js";
-import { type JournalRoot, sealJournal } from "../../api/ledger/seal.js";
+import { type JournalRoot, sealJournal } from "../../api/ledger/journal/seal.js";
+import type { Deps } from "../../api/ledger/ops/deps.js";
 import { big, rows } from "../../db/values.js";
 
 /**

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { canonicalJson } from "../../api/ledger/canonical-json.js";
+import { canonicalJson } from "../../api/ledger/journal/canonical-json.js";
 
 /** The first, plainer implementation, over which the journals already written were hashed. */
 function reference(value: unknown): string {

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { coalescing } from "../../api/ledger/coalesce.js";
+import { coalescing } from "../../api/ledger/read/coalesce.js";
 
 /** A batch operation that records the batches it was given and answers each item by its own value. */
 function recorder(delayMs = 1) {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inclusionProof, leafHash, merkleRoot, rootFromProof } from "../../api/ledger/merkle.js";
+import { inclusionProof, leafHash, merkleRoot, rootFromProof } from "../../api/ledger/journal/merkle.js";
 
 const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString("hex"));
 const tree = fc.array(hex32, { minLength: 1, maxLength: 70 });

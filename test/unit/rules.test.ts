@@ -7,8 +7,9 @@ import {
   type RefusalCode,
   strongestRefusal,
   TRANSITIONS,
-} from "../../api/ledger/rules.js";
-import { UNIT_STATES, type UnitAttrs, type UnitState } from "../../api/ledger/segments.js";
+} from "../../api/ledger/core/rules.js";
+import { UNIT_STATES, type UnitAttrs, type UnitState } from "../../api/ledger/core/segments.js";
+import { refusal } from "../../api/ledger/ops/transition.js";
 
 /**
  * The rules table, written out again by hand: for a unit in each state, held by "org_a" where a
@@ -207,5 +208,25 @@ describe("strongestRefusal", () => {
       const [strongest] = weaker as [RefusalCode];
       expect(strongestRefusal(...([...weaker].reverse() as [RefusalCode, ...RefusalCode[]]))).toBe(strongest);
     }
+  });
+});
+
+describe("refusal", () => {
+  const part = (serials: string, reason: RefusalCode) => ({ serials, state: "held", reason });
+
+  it("answers with the units refused for their state alone when some are, whatever policy says of the rest", () => {
+    const answer = refusal([
+      part("JCM-JP-MN006-2020-1-5", "compensation_requires_corresponding_adjustment"),
+      part("JCM-JP-MN006-2020-6-9", "serials_not_held"),
+    ]);
+    expect(answer.code).toBe("serials_not_held");
+    expect(answer.message.startsWith(REFUSALS.serials_not_held)).toBe(true);
+    expect(answer.conflicts.map((c) => c.serials)).toEqual(["JCM-JP-MN006-2020-6-9"]);
+  });
+
+  it("answers with the policy's refusal when every refused unit could move", () => {
+    const answer = refusal([part("JCM-JP-MN006-2020-1-5", "compensation_requires_corresponding_adjustment")]);
+    expect(answer.code).toBe("compensation_requires_corresponding_adjustment");
+    expect(answer.conflicts).toHaveLength(1);
   });
 });

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LedgerInvariantViolation } from "../../api/ledger/errors.js";
-import { normalize, type Range } from "../../api/ledger/ranges.js";
+import { LedgerInvariantViolation } from "../../api/ledger/core/errors.js";
+import { normalize, type Range } from "../../api/ledger/core/ranges.js";
 import {
   type Change,
   coversExactly,
@@ -11,7 +11,7 @@ import {
   planChange,
   type Segment,
   type UnitAttrs,
-} from "../../api/ledger/segments.js";
+} from "../../api/ledger/core/segments.js";
 
 const seg = (start: number, end: number, attrs: Partial<UnitAttrs> = {}): Segment => ({
   ...freshSegment({ start: BigInt(start), end: BigInt(end) }),

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InvalidSerials } from "../../api/ledger/errors.js";
-import { formatSerials, MAX_UNIT, parseSerials, tryParseSerials } from "../../api/ledger/serials.js";
+import { InvalidSerials } from "../../api/ledger/core/errors.js";
+import { formatSerials, MAX_UNIT, parseSerials, tryParseSerials } from "../../api/ledger/core/serials.js";
 
 const upper = fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZ");
 const digit = fc.constantFrom(..."0123456789");

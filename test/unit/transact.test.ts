@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { transact } from "../../api/ledger/transact.js";
+import { transact } from "../../api/ledger/store/transact.js";
 import type { Db } from "../../db/client.js";
 
 /** A database whose transactions fail with the given driver errors, then succeed. */

@@ -1,6 +1,6 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/env.js";
-import { StateConflict } from "../../ledger/errors.js";
+import { StateConflict } from "../../ledger/core/errors.js";
 import * as routes from "./admin.routes.js";
 
 export function adminRoutes(app: OpenAPIHono<AppEnv>): void {

@@ -1,8 +1,8 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
-import { certifiedClaim } from "../../ledger/certificate.js";
-import * as claims from "../../ledger/claims.js";
+import { certifiedClaim } from "../../ledger/journal/certificate.js";
+import * as claims from "../../ledger/ops/claims.js";
 import type * as routes from "./claims.routes.js";
 
 export const createClaim: RouteHandler<typeof routes.createClaim, AppEnv> = async (c) => {

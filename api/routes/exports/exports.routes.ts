@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Country, problems } from "../../http/schemas.js";
-import { CLAIMS_CSV_HEADER, GOVERNMENT_USES_CSV_HEADER } from "../../ledger/exports.js";
+import { CLAIMS_CSV_HEADER, GOVERNMENT_USES_CSV_HEADER } from "../../ledger/read/exports.js";
 
 const Year = z.coerce.number().int().min(1990).max(2100).optional();
 

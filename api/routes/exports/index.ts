@@ -1,7 +1,7 @@
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { AppEnv } from "../../http/env.js";
-import { claimsCsv, governmentUsesCsv } from "../../ledger/exports.js";
+import { claimsCsv, governmentUsesCsv } from "../../ledger/read/exports.js";
 import * as routes from "./exports.routes.js";
 
 /**

@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
-import * as reports from "../../ledger/reports.js";
+import * as reports from "../../ledger/ops/reports.js";
 import type * as routes from "./government-reports.routes.js";
 
 export const createReport: RouteHandler<typeof routes.createReport, AppEnv> = async (c) => {

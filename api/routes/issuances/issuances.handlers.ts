@@ -3,8 +3,9 @@ import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
 import { flattenIssues } from "../../http/validation.js";
 import { issuancesFromCsv } from "../../import/issuance-csv.js";
-import { type ErrorDetail, InvalidRequest } from "../../ledger/errors.js";
-import * as issuances from "../../ledger/issuances.js";
+import { type ErrorDetail, InvalidRequest } from "../../ledger/core/errors.js";
+import * as issuances from "../../ledger/ops/issuances.js";
+import { getIssuance as readIssuance } from "../../ledger/read/issuances.js";
 import type * as routes from "./issuances.routes.js";
 import { IssuanceBody } from "./issuances.routes.js";
 
@@ -56,5 +57,5 @@ export const importIssuances: RouteHandler<typeof routes.importIssuances, AppEnv
 export const getIssuance: RouteHandler<typeof routes.getIssuance, AppEnv> = async (c) => {
   const { limit, cursor } = c.req.valid("query");
   const page = { limit, cursor: cursor === undefined ? undefined : BigInt(cursor) };
-  return c.json(await issuances.getIssuance(c.get("deps").db, c.req.valid("param").id, page), 200);
+  return c.json(await readIssuance(c.get("deps").db, c.req.valid("param").id, page), 200);
 };

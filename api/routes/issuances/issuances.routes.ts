@@ -11,8 +11,8 @@ import {
   NumericCursor,
   problems,
 } from "../../http/schemas.js";
-import { UNIT_STATES } from "../../ledger/segments.js";
-import { MAX_UNIT } from "../../ledger/serials.js";
+import { UNIT_STATES } from "../../ledger/core/segments.js";
+import { MAX_UNIT } from "../../ledger/core/serials.js";
 
 const UnitNumber = z
   .union([

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/env.js";
-import { rootEntries as entries, listRoots as list } from "../../ledger/seal.js";
+import { rootEntries as entries, listRoots as list } from "../../ledger/journal/seal.js";
 import type * as routes from "./journal.routes.js";
 
 export const listRoots: RouteHandler<typeof routes.listRoots, AppEnv> = async (c) => {

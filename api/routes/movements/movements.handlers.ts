@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
-import * as movements from "../../ledger/movements.js";
+import * as movements from "../../ledger/ops/movements.js";
 import type * as routes from "./movements.routes.js";
 
 export const createDeposit: RouteHandler<typeof routes.createDeposit, AppEnv> = async (c) => {

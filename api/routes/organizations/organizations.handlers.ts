@@ -2,7 +2,7 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import * as accounts from "../../accounts/organizations.js";
 import { actor, caller } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
-import { Forbidden } from "../../ledger/errors.js";
+import { Forbidden } from "../../ledger/core/errors.js";
 import type * as routes from "./organizations.routes.js";
 
 export const createOrganization: RouteHandler<typeof routes.createOrganization, AppEnv> = async (c) => {

@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
-import * as projects from "../../ledger/projects.js";
+import * as projects from "../../ledger/ops/projects.js";
 import type * as routes from "./projects.routes.js";
 
 export const createProject: RouteHandler<typeof routes.createProject, AppEnv> = async (c) => {

@@ -1,6 +1,6 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/env.js";
-import * as provenance from "../../ledger/provenance.js";
+import * as provenance from "../../ledger/read/provenance.js";
 import type * as routes from "./provenance.routes.js";
 
 export const getProvenance: RouteHandler<typeof routes.getProvenance, AppEnv> = async (c) => {

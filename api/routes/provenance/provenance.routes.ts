@@ -1,6 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { json, Limit, NumericCursor, problems } from "../../http/schemas.js";
-import { PROVENANCE_LIMITS } from "../../ledger/provenance.js";
+import { PROVENANCE_LIMITS } from "../../ledger/read/provenance.js";
 
 export const getProvenance = createRoute({
   method: "get",

@@ -1,7 +1,7 @@
 import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/env.js";
 import { slicedJson } from "../../http/sliced-json.js";
-import * as status from "../../ledger/status.js";
+import * as status from "../../ledger/read/status.js";
 import type * as routes from "./status.routes.js";
 
 export const getStatus: RouteHandler<typeof routes.getStatus, AppEnv> = async (c) => {

@@ -1,7 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { json, NumericCursor, problems, SerialString } from "../../http/schemas.js";
-import { UNIT_STATES } from "../../ledger/segments.js";
-import { STATUS_LIMITS } from "../../ledger/status.js";
+import { UNIT_STATES } from "../../ledger/core/segments.js";
+import { STATUS_LIMITS } from "../../ledger/read/status.js";
 
 const Part = z.object({
   serials: z.string(),

@@ -4,9 +4,9 @@ import type { Address } from "viem";
 import { getOrganization } from "../../accounts/organizations.js";
 import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
-import { parseIssuanceId } from "../../ledger/ids.js";
-import { tokenMetadata } from "../../ledger/token-metadata.js";
-import * as tokens from "../../ledger/tokens.js";
+import { parseIssuanceId } from "../../ledger/core/ids.js";
+import * as tokens from "../../ledger/ops/tokens.js";
+import { tokenMetadata } from "../../ledger/read/token-metadata.js";
 import type * as routes from "./tokens.routes.js";
 
 function mirrorOf(c: Pick<Context<AppEnv>, "get">) {

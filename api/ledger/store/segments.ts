@@ -1,10 +1,10 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { overlapsRange } from "../../db/range-lookup.js";
-import { arrayParam, big, bool, preparedRows, type Row, strOrNull } from "../../db/values.js";
-import type { IssuanceId } from "./ids.js";
-import type { Range } from "./ranges.js";
-import { type Segment, sameAttrs, type UnitState } from "./segments.js";
+import type { Db } from "../../../db/client.js";
+import { overlapsRange } from "../../../db/range-lookup.js";
+import { arrayParam, big, bool, preparedRows, type Row, strOrNull } from "../../../db/values.js";
+import type { IssuanceId } from "../core/ids.js";
+import type { Range } from "../core/ranges.js";
+import { type Segment, sameAttrs, type UnitState } from "../core/segments.js";
 
 /** Reading and writing segments and terminal-use ranges. The one place that writes segments. */
 export interface StoredSegment extends Segment {

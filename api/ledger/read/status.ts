@@ -1,12 +1,13 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { type SQL, sql } from "drizzle-orm";
-import { type Db, runsInProcess } from "../../db/client.js";
-import { overlapsRange } from "../../db/range-lookup.js";
-import { arrayParam, big, preparedRows, type Row, strOrNull } from "../../db/values.js";
-import { coalescing } from "./coalesce.js";
-import type { Logger } from "./deps.js";
-import { InvalidRequest, invariant, LedgerError } from "./errors.js";
-import { normalize, type Range } from "./ranges.js";
+import { type Db, runsInProcess } from "../../../db/client.js";
+import { overlapsRange } from "../../../db/range-lookup.js";
+import { arrayParam, big, preparedRows, type Row, strOrNull } from "../../../db/values.js";
+import { InvalidRequest, invariant, LedgerError } from "../core/errors.js";
+import { normalize, type Range } from "../core/ranges.js";
+import { coversExactly, partsWithin, type Segment, TERMINAL_STATES } from "../core/segments.js";
+import { formatSerials, quantityOf, type SerialRange, tryParseSerials } from "../core/serials.js";
+import type { Logger } from "../ops/deps.js";
 import {
   hitFromRow,
   type IssuanceHit,
@@ -16,10 +17,9 @@ import {
   type Resolution,
   type ResolvedRange,
   resolutionError,
-} from "./resolve.js";
-import { coversExactly, partsWithin, type Segment, TERMINAL_STATES } from "./segments.js";
-import { formatSerials, quantityOf, type SerialRange, tryParseSerials } from "./serials.js";
-import { segmentFromRow } from "./store.js";
+} from "../store/resolve.js";
+import { segmentFromRow } from "../store/segments.js";
+import { coalescing } from "./coalesce.js";
 
 export interface StatusPart {
   serials: string;

@@ -1,9 +1,9 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { arrayParam, big, bool, date, day, type Row, rows, str, strOrNull } from "../../db/values.js";
-import { madeInYear } from "./claims.js";
-import { formatSerials } from "./serials.js";
+import type { Db } from "../../../db/client.js";
+import { arrayParam, big, bool, date, day, type Row, rows, str, strOrNull } from "../../../db/values.js";
+import { formatSerials } from "../core/serials.js";
+import { madeInYear } from "../ops/claims.js";
 
 /**
  * CSV reports for governments and registries. One row per claimed (or reported) serial range, so

@@ -1,6 +1,6 @@
-import type { Db } from "../../db/client.js";
+import type { Db } from "../../../db/client.js";
+import { type Claim, getClaim } from "../ops/claims.js";
 import { canonicalJson } from "./canonical-json.js";
-import { type Claim, getClaim } from "./claims.js";
 import { entryHash } from "./journal.js";
 import { proofShape, rootFromProof } from "./merkle.js";
 import { type Inclusion, inclusionOf, journalEntry } from "./seal.js";

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { arrayParam, big, bool, date, type Row, rows, str } from "../../db/values.js";
-import type { Deps } from "./deps.js";
-import { invariant, NotFound } from "./errors.js";
+import type { Db } from "../../../db/client.js";
+import { arrayParam, big, bool, date, type Row, rows, str } from "../../../db/values.js";
+import { invariant, NotFound } from "../core/errors.js";
+import type { Deps } from "../ops/deps.js";
+import { transact } from "../store/transact.js";
 import { JOURNAL_COLUMNS, type JournalEntry, journalFromRow } from "./journal.js";
 import { inclusionProof, merkleRoot, type ProofStep } from "./merkle.js";
-import { transact } from "./transact.js";
 
 /**
  * Seals journal entries into Merkle trees. Roots tile the journal: a root covers every entry

@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { big, rows, str } from "../../db/values.js";
-import { InvalidRequest, NotFound, SerialsConflict } from "./errors.js";
-import { type IssuanceId, parseIssuanceId } from "./ids.js";
-import type { JournalInput } from "./journal.js";
-import { normalize, type Range, total } from "./ranges.js";
-import { formatTargets, groupByIssuance, type IssuanceTargets, resolveAll } from "./resolve.js";
-import { MAX_UNIT } from "./serials.js";
-import { lockIssuances } from "./store.js";
+import type { Db } from "../../../db/client.js";
+import { big, rows, str } from "../../../db/values.js";
+import { InvalidRequest, NotFound, SerialsConflict } from "../core/errors.js";
+import { type IssuanceId, parseIssuanceId } from "../core/ids.js";
+import { normalize, type Range, total } from "../core/ranges.js";
+import { MAX_UNIT } from "../core/serials.js";
+import type { JournalInput } from "../journal/journal.js";
+import { formatTargets, groupByIssuance, type IssuanceTargets, resolveAll } from "../store/resolve.js";
+import { lockIssuances } from "../store/segments.js";
 
 /** Which units an operation acts on: named ranges, or the lowest-numbered units the caller holds. */
 export type Selection = { serials: string[] } | { allocate: { issuanceId: string; quantity: number } };

@@ -1,14 +1,14 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { big, rows } from "../../db/values.js";
+import type { Db } from "../../../db/client.js";
+import { big, rows } from "../../../db/values.js";
+import { formatIssuanceId, type IssuanceId, issuanceIdOf, parseIssuanceId } from "../core/ids.js";
+import { normalize, type Range } from "../core/ranges.js";
+import { type ClaimType, decide, type Operation } from "../core/rules.js";
+import { freshSegment, planChange, type Segment, sameAttrs } from "../core/segments.js";
+import { parseSerials } from "../core/serials.js";
+import { segmentFromRow } from "../store/segments.js";
 import type { Finding } from "./audit.js";
-import { formatIssuanceId, type IssuanceId, issuanceIdOf, parseIssuanceId } from "./ids.js";
 import { isJournalKind, JOURNAL_COLUMNS, type JournalKind, journalFromRow } from "./journal.js";
-import { normalize, type Range } from "./ranges.js";
-import { type ClaimType, decide, type Operation } from "./rules.js";
-import { freshSegment, planChange, type Segment, sameAttrs } from "./segments.js";
-import { parseSerials } from "./serials.js";
-import { segmentFromRow } from "./store.js";
 
 /**
  * Rebuilds the state of every unit from the journal alone, through the same rules table as the

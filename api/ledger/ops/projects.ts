@@ -1,12 +1,12 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { date, day, rows, str, strOrNull } from "../../db/values.js";
+import type { Db } from "../../../db/client.js";
+import { date, day, rows, str, strOrNull } from "../../../db/values.js";
+import { InvalidRequest, NotFound, StateConflict } from "../core/errors.js";
+import { appendJournal } from "../journal/journal.js";
+import { type IssuanceView, listIssuancesOfProject } from "../read/issuances.js";
+import { isConstraintViolation } from "../store/pg-errors.js";
+import { transact } from "../store/transact.js";
 import type { Actor, Deps } from "./deps.js";
-import { InvalidRequest, NotFound, StateConflict } from "./errors.js";
-import { type IssuanceView, listIssuancesOfProject } from "./issuances.js";
-import { appendJournal } from "./journal.js";
-import { isConstraintViolation } from "./pg-errors.js";
-import { transact } from "./transact.js";
 
 export interface ProjectParams {
   ref: string;

@@ -1,14 +1,14 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { arrayParam, big, date, day, type Row, rows, str, strOrNull, writeTogether } from "../../db/values.js";
+import type { Db } from "../../../db/client.js";
+import { arrayParam, big, date, day, type Row, rows, str, strOrNull, writeTogether } from "../../../db/values.js";
+import { InvalidRequest, NotFound } from "../core/errors.js";
+import type { ClaimType } from "../core/rules.js";
+import { type JournalEntry, journalInserts, prepareJournal } from "../journal/journal.js";
+import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
+import { useRangesInsert } from "../store/segments.js";
+import { transact } from "../store/transact.js";
 import { type Actor, type Deps, newId } from "./deps.js";
-import { InvalidRequest, NotFound } from "./errors.js";
-import { type JournalEntry, journalInserts, prepareJournal } from "./journal.js";
-import { formatTargets, type IssuanceTargets } from "./resolve.js";
-import type { ClaimType } from "./rules.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
-import { useRangesInsert } from "./store.js";
-import { transact } from "./transact.js";
 import { transitionLocked } from "./transition.js";
 
 export type ClaimParams = Selection & {

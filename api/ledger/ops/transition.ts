@@ -1,10 +1,17 @@
-import type { Db } from "../../db/client.js";
-import { type Conflict, invariant, SerialsConflict } from "./errors.js";
-import type { IssuanceTargets } from "./resolve.js";
-import { decide, type Operation, POLICY_REFUSALS, REFUSALS, type RefusalCode, strongestRefusal } from "./rules.js";
-import { planChange, type RefusedPart, type UnitAttrs } from "./segments.js";
-import { formatSerials } from "./serials.js";
-import { loadSegments, replaceSegments } from "./store.js";
+import type { Db } from "../../../db/client.js";
+import { type Conflict, invariant, SerialsConflict } from "../core/errors.js";
+import {
+  decide,
+  type Operation,
+  POLICY_REFUSALS,
+  REFUSALS,
+  type RefusalCode,
+  strongestRefusal,
+} from "../core/rules.js";
+import { planChange, type RefusedPart, type UnitAttrs } from "../core/segments.js";
+import { formatSerials } from "../core/serials.js";
+import type { IssuanceTargets } from "../store/resolve.js";
+import { loadSegments, replaceSegments } from "../store/segments.js";
 
 type RefusedConflict = Conflict & { reason: RefusalCode };
 

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { arrayParam, big, rows } from "../../db/values.js";
-import { formatIssuanceId, parseIssuanceId } from "./ids.js";
-import { UNIT_STATES, type UnitState } from "./segments.js";
+import type { Db } from "../../../db/client.js";
+import { arrayParam, big, rows } from "../../../db/values.js";
+import { formatIssuanceId, parseIssuanceId } from "../core/ids.js";
+import { UNIT_STATES, type UnitState } from "../core/segments.js";
 
 /** Units per state of the issuances a project page shows: what it charts. */
 export async function issuanceTotals(

@@ -1,14 +1,14 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { arrayParam, rows, str } from "../../db/values.js";
+import type { Db } from "../../../db/client.js";
+import { arrayParam, rows, str } from "../../../db/values.js";
+import { Forbidden } from "../core/errors.js";
+import type { Operation } from "../core/rules.js";
+import { appendJournal } from "../journal/journal.js";
+import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
+import { insertUseRanges } from "../store/segments.js";
+import { transact } from "../store/transact.js";
 import { type Actor, type Deps, newId } from "./deps.js";
-import { Forbidden } from "./errors.js";
-import { appendJournal } from "./journal.js";
-import { formatTargets, type IssuanceTargets } from "./resolve.js";
-import type { Operation } from "./rules.js";
 import { lockSelection, quantityOfGroups, unitEntry } from "./selection.js";
-import { insertUseRanges } from "./store.js";
-import { transact } from "./transact.js";
 import { transitionLocked } from "./transition.js";
 
 export type ReportKind = "ndc_use" | "authorization" | "corresponding_adjustment";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { big, rows, str } from "../../db/values.js";
-import { formatIssuanceId } from "./ids.js";
+import type { Db } from "../../../db/client.js";
+import { big, rows, str } from "../../../db/values.js";
+import { formatIssuanceId } from "../core/ids.js";
 import { entryHash, GENESIS_HASH, JOURNAL_COLUMNS, journalFromRow } from "./journal.js";
 import { replayJournal } from "./replay.js";
 

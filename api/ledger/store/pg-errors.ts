@@ -1,4 +1,4 @@
-import { findCause } from "./errors.js";
+import { findCause } from "../core/errors.js";
 
 interface DriverError {
   code: string;

@@ -1,5 +1,5 @@
+import { type ErrorDetail, Forbidden } from "../core/errors.js";
 import type { Actor } from "./deps.js";
-import { type ErrorDetail, Forbidden } from "./errors.js";
 
 /**
  * A registry organization writes only the registries it operates: its own, and those it hosts

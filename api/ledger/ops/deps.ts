@@ -1,4 +1,4 @@
-import type { Db } from "../../db/client.js";
+import type { Db } from "../../../db/client.js";
 
 export interface Logger {
   debug(obj: object, msg?: string): void;

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { big, rows, str, strOrNull } from "../../db/values.js";
-import { NotFound } from "./errors.js";
-import { formatIssuanceId, parseTokenId } from "./ids.js";
+import type { Db } from "../../../db/client.js";
+import { big, rows, str, strOrNull } from "../../../db/values.js";
+import { NotFound } from "../core/errors.js";
+import { formatIssuanceId, parseTokenId } from "../core/ids.js";
 import { getIssuance } from "./issuances.js";
 
 /** ERC-1155 metadata of a token id (the issuance): what a wallet or explorer shows a buyer. */

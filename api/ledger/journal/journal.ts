@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { arrayParam, big, date, preparedRows, type Row, str, strOrNull, writeTogether } from "../../db/values.js";
+import type { Db } from "../../../db/client.js";
+import { arrayParam, big, date, preparedRows, type Row, str, strOrNull, writeTogether } from "../../../db/values.js";
+import type { IssuanceId } from "../core/ids.js";
 import { canonicalJson } from "./canonical-json.js";
-import type { IssuanceId } from "./ids.js";
 
 /**
  * The append-only journal. Entries form one hash chain per subject (`iss:<id>` for units,

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { big, bool, rows, str } from "../../db/values.js";
-import { formatIssuanceId } from "./ids.js";
-import { formatSerials, quantityOf } from "./serials.js";
+import type { Db } from "../../../db/client.js";
+import { big, bool, rows, str } from "../../../db/values.js";
+import { formatIssuanceId } from "../core/ids.js";
+import { formatSerials, quantityOf } from "../core/serials.js";
 
 export interface Holding {
   serials: string;

@@ -1,11 +1,11 @@
 import { type SQL, sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { type RangeColumns, requestedRanges } from "../../db/range-lookup.js";
-import { big, preparedRows, type Row, str } from "../../db/values.js";
-import { InvalidRequest, InvalidSerials, type LedgerError, SerialsNotFound } from "./errors.js";
-import { formatIssuanceId, type IssuanceId, issuanceIdOf } from "./ids.js";
-import { normalize, overlaps, type Range } from "./ranges.js";
-import { formatSerials, type SerialRange, tryParseSerials } from "./serials.js";
+import type { Db } from "../../../db/client.js";
+import { type RangeColumns, requestedRanges } from "../../../db/range-lookup.js";
+import { big, preparedRows, type Row, str } from "../../../db/values.js";
+import { InvalidRequest, InvalidSerials, type LedgerError, SerialsNotFound } from "../core/errors.js";
+import { formatIssuanceId, type IssuanceId, issuanceIdOf } from "../core/ids.js";
+import { normalize, overlaps, type Range } from "../core/ranges.js";
+import { formatSerials, type SerialRange, tryParseSerials } from "../core/serials.js";
 
 /** One requested serial range, placed inside the issuance that holds it. */
 export interface ResolvedRange extends SerialRange {

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { rows } from "../../db/values.js";
-import { JOURNAL_COLUMNS, journalFromRow } from "./journal.js";
-import { resolutionError, resolveEach } from "./resolve.js";
-import { formatSerials } from "./serials.js";
+import type { Db } from "../../../db/client.js";
+import { rows } from "../../../db/values.js";
+import { formatSerials } from "../core/serials.js";
+import { JOURNAL_COLUMNS, journalFromRow } from "../journal/journal.js";
+import { resolutionError, resolveEach } from "../store/resolve.js";
 
 export interface ProvenanceEvent {
   seq: number;

@@ -1,14 +1,14 @@
 import { sql } from "drizzle-orm";
-import type { Db } from "../../db/client.js";
-import { arrayParam, rows, str } from "../../db/values.js";
+import type { Db } from "../../../db/client.js";
+import { arrayParam, rows, str } from "../../../db/values.js";
+import { NotFound, Unprocessable } from "../core/errors.js";
+import type { Operation } from "../core/rules.js";
+import { appendJournal } from "../journal/journal.js";
+import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
+import { transact } from "../store/transact.js";
 import { type Actor, type Deps, newId } from "./deps.js";
-import { NotFound, Unprocessable } from "./errors.js";
-import { appendJournal } from "./journal.js";
 import { requireOperated } from "./registry-scope.js";
-import { formatTargets, type IssuanceTargets } from "./resolve.js";
-import type { Operation } from "./rules.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
-import { transact } from "./transact.js";
 import { transitionLocked } from "./transition.js";
 
 /** Deposits, withdrawals and transfers: units changing hands without being used. */
