@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { LedgerError, LedgerInvariantViolation } from "../ledger/core/errors.js";
+import { causeChain, LedgerError, LedgerInvariantViolation } from "../ledger/core/errors.js";
 import { pgError } from "../ledger/store/pg-errors.js";
 import { RETRYABLE_CODES } from "../ledger/store/transact.js";
 import { loggableError } from "../log-error.js";
@@ -45,20 +45,15 @@ const TIMED_OUT = new Set(["55P03", "57014", "25P03"]);
 /** Connection-level failures: the database is away, which is not the client's fault. */
 const UNAVAILABLE = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "57P01", "57P02", "57P03", "53300"]);
 
+const DISCONNECTED =
+  /Connection terminated|not queryable|Client was closed|Connection ended unexpectedly|timeout exceeded when trying to connect/;
+
 function isUnavailable(error: unknown): boolean {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 5; depth++) {
-    if (typeof e === "object" && e !== null && "code" in e && UNAVAILABLE.has(String(e.code))) return true;
-    if (
-      e instanceof Error &&
-      /Connection terminated|not queryable|Client was closed|Connection ended unexpectedly|timeout exceeded when trying to connect/.test(
-        e.message,
-      )
-    )
-      return true;
-    e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;
-  }
-  return false;
+  return causeChain(error).some(
+    (e) =>
+      (typeof e === "object" && e !== null && "code" in e && UNAVAILABLE.has(String(e.code))) ||
+      (e instanceof Error && DISCONNECTED.test(e.message)),
+  );
 }
 
 export function toProblem(error: unknown): Problem {

@@ -1,58 +1,35 @@
-/** A small RFC 4180 reader: quoted fields, doubled quotes, CRLF or LF. Returns rows with their line numbers. */
+import { CsvError, parse } from "csv-parse/sync";
+
+/** CSV records with the line each starts on, read by csv-parse (RFC 4180, any line ending, a BOM). */
 export interface CsvRecord {
   line: number;
   fields: string[];
 }
 
+/** Our words for the faults a registry's spreadsheet export is likely to have. */
+const FAULTS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: "a quoted field is not closed",
+  INVALID_OPENING_QUOTE: "a quote may only open a field",
+  CSV_INVALID_CLOSING_QUOTE: "a closing quote must end its field",
+};
+
+const lineBreaks = (fields: readonly string[]) => fields.reduce((n, f) => n + (f.match(/\r\n|\n|\r/g)?.length ?? 0), 0);
+
 export function parseCsv(text: string): CsvRecord[] | { error: string; line: number } {
-  const records: CsvRecord[] = [];
-  let fields: string[] = [];
-  let field = "";
-  let line = 1;
-  let recordLine = 1;
-  let quoted = false;
-  let i = 0;
-  const src = text.startsWith("\uFEFF") ? text.slice(1) : text;
-  const endRecord = () => {
-    fields.push(field);
-    if (!(fields.length === 1 && fields[0] === "")) records.push({ line: recordLine, fields });
-    fields = [];
-    field = "";
-  };
-  while (i < src.length) {
-    const ch = src[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (src[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else {
-        if (ch === "\n") line++;
-        field += ch;
-      }
-      i++;
-      continue;
-    }
-    if (ch === '"') {
-      if (field !== "") return { error: "a quote may only open a field", line };
-      quoted = true;
-    } else if (ch === ",") {
-      fields.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      endRecord();
-      if (ch === "\r" && src[i + 1] === "\n") i++;
-      line++;
-      recordLine = line;
-    } else {
-      field += ch;
-    }
-    i++;
+  try {
+    // With `info`, csv-parse returns each record beside a snapshot of its position; its types do not say so.
+    const rows = parse(text, {
+      bom: true,
+      info: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      record_delimiter: ["\r\n", "\n", "\r"],
+    }) as unknown as { record: string[]; info: { lines: number } }[];
+    // csv-parse reports the line a record ends on; a quoted line break moves its start up.
+    return rows.map(({ record, info }) => ({ line: info.lines - lineBreaks(record), fields: record }));
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const line = typeof error.lines === "number" ? error.lines : 1;
+    return { error: FAULTS[error.code] ?? error.message, line };
   }
-  if (quoted) return { error: "a quoted field is not closed", line: recordLine };
-  if (field !== "" || fields.length > 0) endRecord();
-  return records;
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../../api/import/csv.js";
 import { issuancesFromCsv } from "../../api/import/issuance-csv.js";
+import { csvLine } from "../../api/ledger/read/exports.js";
 
 describe("CSV reader", () => {
   it("reads quoted fields, doubled quotes, CRLF and keeps line numbers of records", () => {
@@ -45,5 +46,23 @@ describe("CSV reader", () => {
         },
       ],
     });
+  });
+});
+
+describe("CSV writer", () => {
+  it("quotes what RFC 4180 needs, line breaks included, ends rows with CRLF and writes booleans and nulls plainly", () => {
+    expect(csvLine(["a", 'b"c', "d,e", "f\ng", "h\ri", 3, true, false, null, ""])).toBe(
+      'a,"b""c","d,e","f\ng","h\ri",3,true,false,,\r\n',
+    );
+  });
+
+  it("defuses text a spreadsheet would run as a formula, fullwidth and hidden forms too", () => {
+    expect(csvLine(["=1+1", "+A1", "-2", "@SUM(A1)", "＝1", "\u200B=1", "plain"])).toBe(
+      "'=1+1,'+A1,'-2,'@SUM(A1),'＝1,'\u200B=1,plain\r\n",
+    );
+  });
+
+  it("reports a stray quote inside a field with its line", () => {
+    expect(parseCsv('a\nx"y,1\n')).toEqual({ error: "a quote may only open a field", line: 2 });
   });
 });

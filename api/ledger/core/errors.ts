@@ -168,20 +168,28 @@ export function invariant(condition: unknown, message: string): asserts conditio
   if (!condition) throw new LedgerInvariantViolation(message);
 }
 
+/**
+ * An error and its causes, outermost first (as viem's `BaseError.walk` goes): drivers and
+ * drizzle wrap the reason in their own errors. Bounded, so a cause cycle cannot hang a request.
+ */
+export function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [];
+  let e: unknown = error;
+  while (e !== undefined && e !== null && chain.length < 10) {
+    chain.push(e);
+    e = typeof e === "object" && "cause" in e ? e.cause : undefined;
+  }
+  return chain;
+}
+
 /** The first of an error and its causes, outermost first, that `is` recognises. */
 export function findCause<T>(error: unknown, is: (e: unknown) => e is T): T | undefined {
-  let e: unknown = error;
-  for (let depth = 0; e && depth < 10; depth++) {
-    if (is(e)) return e;
-    e = typeof e === "object" && e !== null && "cause" in e ? e.cause : undefined;
-  }
-  return undefined;
+  return causeChain(error).find(is);
 }
 
 /** The innermost cause's message: drivers wrap the reason (ECONNREFUSED) in their own errors. */
 export function rootMessage(error: unknown): string {
-  let e: unknown = error;
-  for (let depth = 0; depth < 10 && e instanceof Error && e.cause instanceof Error; depth++) e = e.cause;
+  const e = causeChain(error).findLast((c) => c instanceof Error) ?? error;
   const text = e instanceof Error ? e.message : String(e);
   return (text.split("\n")[0] ?? "").slice(0, 500);
 }

@@ -1,3 +1,4 @@
+import { ulid } from "ulidx";
 import type { Db } from "../../../db/client.js";
 
 export interface Logger {
@@ -26,23 +27,14 @@ export interface Actor {
   registries: readonly string[];
 }
 
-const CROCKFORD = "0123456789abcdefghjkmnpqrstvwxyz";
-
 /** Opaque, prefixed, time-ordered ids (`clm_01j…`): sortable, so they double as list cursors. */
 export function newId(deps: Pick<Deps, "clock" | "random">, prefix: string): string {
-  let time = BigInt(deps.clock().getTime());
-  let head = "";
-  for (let i = 0; i < 10; i++) {
-    head = CROCKFORD[Number(time & 31n)] + head;
-    time >>= 5n;
-  }
-  const bytes = deps.random(10);
-  let tail = "";
-  let acc = 0n;
-  for (const b of bytes) acc = (acc << 8n) | BigInt(b);
-  for (let i = 0; i < 16; i++) {
-    tail = CROCKFORD[Number(acc & 31n)] + tail;
-    acc >>= 5n;
-  }
-  return `${prefix}_${head}${tail}`;
+  const random = deps.random(RANDOM_CHARS);
+  let next = 0;
+  // ulidx draws one number in [0, 1) per character; each comes from one injected random byte.
+  const prng = () => (random[next++ % RANDOM_CHARS] ?? 0) / 256;
+  // Lower case, as every id stored so far: ids compare as text, so the case must never change.
+  return `${prefix}_${ulid(deps.clock().getTime(), prng).toLowerCase()}`;
 }
+
+const RANDOM_CHARS = 16;

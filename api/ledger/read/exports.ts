@@ -1,4 +1,5 @@
 import { setImmediate as yieldToLoop } from "node:timers/promises";
+import { stringify } from "csv-stringify/sync";
 import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { arrayParam, big, bool, date, day, type Row, rows, str, strOrNull } from "../../../db/values.js";
@@ -55,16 +56,19 @@ export const GOVERNMENT_USES_CSV_HEADER = [
  */
 const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/;
 
-/** RFC 4180 quoting, and a leading apostrophe on text a spreadsheet would run as a formula. */
-export function csvCell(value: string | number | boolean | null): string {
-  if (value === null) return "";
-  let text = String(value);
-  if (typeof value === "string" && FORMULA_START.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+const CSV_OPTIONS = {
+  record_delimiter: "windows",
+  // A line break inside an unquoted cell would start a new row in a spreadsheet.
+  quoted_match: /[\r\n]/,
+  cast: {
+    boolean: (b: boolean) => String(b),
+    string: (text: string) => (FORMULA_START.test(text) ? `'${text}` : text),
+  },
+} as const;
 
+/** One CSV row (csv-stringify, RFC 4180 with CRLF), text a spreadsheet would run as a formula defused. */
 export function csvLine(cells: readonly (string | number | boolean | null)[]): string {
-  return `${cells.map(csvCell).join(",")}\r\n`;
+  return stringify([[...cells]], CSV_OPTIONS);
 }
 
 /** The columns every report row shares: one serial range of one issuance. */
