@@ -51,12 +51,7 @@ const span = (from: number, len: number) => {
 function predict(m: Model, s: { start: number; end: number }, op: Operation): UnitAttrs[] | RefusalCode {
   const decisions = m.units.slice(s.start - 1, s.end).map((u) => decide(u, op, HOST));
   const [first, ...rest] = decisions.flatMap((d) => ("refuse" in d ? [d.refuse] : []));
-  return first === undefined
-    ? decisions.map((d) => ("ok" in d ? d.ok : unreachable()))
-    : strongestRefusal(first, ...rest);
-}
-function unreachable(): never {
-  throw new Error("a refused decision among accepted ones");
+  return first === undefined ? decisions.flatMap((d) => ("ok" in d ? [d.ok] : [])) : strongestRefusal(first, ...rest);
 }
 
 /**

@@ -200,6 +200,12 @@ describe("guards inside the cells", () => {
   });
 });
 
+describe("REFUSALS", () => {
+  it("says why in a sentence for every code: the title of each 409 a client shows", () => {
+    for (const [code, message] of Object.entries(REFUSALS)) expect(message, code).toMatch(/^[A-Z][^\n]{20,}$/);
+  });
+});
+
 describe("strongestRefusal", () => {
   it("names the code that comes first in REFUSALS, whatever the order of the parts", () => {
     const codes = Object.keys(REFUSALS) as RefusalCode[];
