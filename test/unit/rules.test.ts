@@ -207,12 +207,25 @@ describe("REFUSALS", () => {
 });
 
 describe("strongestRefusal", () => {
-  it("names the code that comes first in REFUSALS, whatever the order of the parts", () => {
+  it("names the code that comes first in REFUSALS, wherever it stands among the parts", () => {
     const codes = Object.keys(REFUSALS) as RefusalCode[];
     for (let i = 0; i < codes.length; i++) {
-      const weaker = codes.slice(i);
-      const [strongest] = weaker as [RefusalCode];
-      expect(strongestRefusal(...([...weaker].reverse() as [RefusalCode, ...RefusalCode[]]))).toBe(strongest);
+      const strongest = codes[i] as RefusalCode;
+      const weaker = codes.slice(i + 1);
+      const half = Math.floor(weaker.length / 2);
+      // The strongest first, last and in the middle: no position may decide.
+      expect(strongestRefusal(strongest, ...weaker)).toBe(strongest);
+      if (weaker.length > 0) {
+        expect(strongestRefusal(weaker[0] as RefusalCode, ...weaker.slice(1), strongest)).toBe(strongest);
+        expect(
+          strongestRefusal(
+            weaker[0] as RefusalCode,
+            ...weaker.slice(1, half + 1),
+            strongest,
+            ...weaker.slice(half + 1),
+          ),
+        ).toBe(strongest);
+      }
     }
   });
 });

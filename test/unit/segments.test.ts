@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { LedgerInvariantViolation } from "../../api/ledger/core/errors.js";
 import { normalize, type Range } from "../../api/ledger/core/ranges.js";
 import {
+  attrsOf,
   type Change,
   coversExactly,
   freshSegment,
@@ -10,6 +11,7 @@ import {
   partsWithin,
   planChange,
   type Segment,
+  sameAttrs,
   type UnitAttrs,
 } from "../../api/ledger/core/segments.js";
 
@@ -131,5 +133,84 @@ describe("planChange", () => {
       [5n, 10n, false],
       [11n, 12n, true],
     ]);
+  });
+});
+
+describe("segment attributes and bounds", () => {
+  it("a fresh segment is in the registry, held by no one, used by nothing, neither authorized nor adjusted", () => {
+    expect(freshSegment({ start: 3n, end: 9n })).toEqual({
+      start: 3n,
+      end: 9n,
+      state: "in_registry",
+      holder: null,
+      claimId: null,
+      reportId: null,
+      tokenId: null,
+      authorized: false,
+      correspondingAdjustment: false,
+    });
+  });
+
+  it("sameAttrs tells apart segments that differ in any one attribute", () => {
+    const base = attrsOf(seg(1, 1, { state: "held", holder: "org_a" }));
+    expect(sameAttrs(base, { ...base })).toBe(true);
+    const variants: Partial<UnitAttrs>[] = [
+      { state: "tokenized" },
+      { holder: "org_b" },
+      { claimId: "clm_x" },
+      { reportId: "rpt_x" },
+      { tokenId: "7" },
+      { authorized: true },
+      { correspondingAdjustment: true },
+    ];
+    for (const v of variants) expect(sameAttrs(base, { ...base, ...v }), JSON.stringify(v)).toBe(false);
+  });
+
+  it("refuses touching or overlapping neighbours, naming what it checked", () => {
+    expect(() => planChange([seg(1, 5), seg(5, 8)], [{ start: 1n, end: 1n }], (u) => ({ ok: u }))).toThrow(
+      /existing segments overlap or are unsorted at index 1/,
+    );
+    expect(() =>
+      planChange(
+        [seg(1, 8)],
+        [
+          { start: 4n, end: 6n },
+          { start: 1n, end: 2n },
+        ],
+        (u) => ({ ok: u }),
+      ),
+    ).toThrow(/target ranges overlap or are unsorted at index 1/);
+    expect(() => planChange([seg(1, 10)], [{ start: 1n, end: 15n }], (u) => ({ ok: u }))).toThrow(
+      /target units are not all covered/,
+    );
+  });
+
+  it("keeps refused parts of neighbouring segments apart even when their reason is the same", () => {
+    const existing = [seg(1, 5, { state: "held", holder: "org_b" }), seg(6, 10, { state: "held", holder: "org_c" })];
+    const plan = planChange(existing, [{ start: 1n, end: 10n }], claimIfHeldBy("org_a"));
+    expect(plan.conflicts.map((c) => [c.start, c.end, c.holder])).toEqual([
+      [1n, 5n, "org_b"],
+      [6n, 10n, "org_c"],
+    ]);
+  });
+
+  it("partsWithin leaves out segments outside the range and keeps a part of one unit", () => {
+    const segments = [seg(1, 10), seg(11, 20, { authorized: true }), seg(21, 30)];
+    expect(partsWithin(segments, { start: 11n, end: 11n })).toEqual([seg(11, 11, { authorized: true })]);
+    expect(partsWithin(segments, { start: 10n, end: 11n }).map((p) => [p.start, p.end])).toEqual([
+      [10n, 10n],
+      [11n, 11n],
+    ]);
+  });
+
+  it("coversExactly wants no gap, no overlap, nothing short and nothing beyond", () => {
+    const r = { start: 1n, end: 10n };
+    expect(coversExactly([seg(1, 4), seg(5, 10)], r)).toBe(true);
+    expect(coversExactly([seg(1, 4), seg(6, 10)], r)).toBe(false);
+    expect(coversExactly([seg(1, 5), seg(5, 10)], r)).toBe(false);
+    expect(coversExactly([seg(1, 9)], r)).toBe(false);
+    expect(coversExactly([seg(1, 11)], r)).toBe(false);
+    expect(coversExactly([seg(2, 10)], r)).toBe(false);
+    expect(coversExactly([{ start: 1n, end: 0n }, seg(1, 10)], r)).toBe(false);
   });
 });
