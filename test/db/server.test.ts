@@ -7,8 +7,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { runCli, startServer } from "../../scripts/processes.js";
 import { dbKind } from "../helpers/db.js";
 
-/** The processes a user runs: `npm start` and `npm run cli`, on an embedded database on disk. */
-describe.runIf(dbKind === "pglite")("server and CLI processes", () => {
+/**
+ * The processes a user runs: `npm start` and `npm run cli`, on an embedded database on disk. The
+ * steps share one data directory on purpose, as a user's do (the CLI imports next to what the
+ * server wrote), so this suite keeps its order.
+ */
+describe.runIf(dbKind === "pglite")("server and CLI processes", { shuffle: false }, () => {
   const dir = mkdtempSync(join(tmpdir(), "jcm-server-"));
   const adminKey = `adm_${randomBytes(24).toString("hex")}`;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
