@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { parseCsv } from "../../api/import/csv.js";
 import { issuancesFromCsv } from "../../api/import/issuance-csv.js";
-import { csvLine } from "../../api/ledger/read/exports.js";
+import { csvLines } from "../../api/ledger/read/exports.js";
 
 describe("CSV reader", () => {
   it("reads quoted fields, doubled quotes, CRLF and keeps line numbers of records", () => {
@@ -51,13 +51,13 @@ describe("CSV reader", () => {
 
 describe("CSV writer", () => {
   it("quotes what RFC 4180 needs, line breaks included, ends rows with CRLF and writes booleans and nulls plainly", () => {
-    expect(csvLine(["a", 'b"c', "d,e", "f\ng", "h\ri", 3, true, false, null, ""])).toBe(
+    expect(csvLines([["a", 'b"c', "d,e", "f\ng", "h\ri", 3, true, false, null, ""]])).toBe(
       'a,"b""c","d,e","f\ng","h\ri",3,true,false,,\r\n',
     );
   });
 
   it("defuses text a spreadsheet would run as a formula, fullwidth and hidden forms too", () => {
-    expect(csvLine(["=1+1", "+A1", "-2", "@SUM(A1)", "＝1", "\u200B=1", "plain"])).toBe(
+    expect(csvLines([["=1+1", "+A1", "-2", "@SUM(A1)", "＝1", "\u200B=1", "plain"]])).toBe(
       "'=1+1,'+A1,'-2,'@SUM(A1),'＝1,'\u200B=1,plain\r\n",
     );
   });

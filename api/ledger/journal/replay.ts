@@ -24,10 +24,10 @@ interface Issued extends Range {
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
 const textOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
-/** What earlier entries said that later ones need: each project's host, each NDC use's party. */
+/** What earlier entries said that later ones need: each project's host, each party's NDC-use reports. */
 interface History {
   hosts: Map<string, string>;
-  ndcReports: Map<string, string>;
+  ndcReportsBy: Map<string, Set<string>>;
 }
 
 /** The operation an entry recorded, `issued` for a new issuance, or `none` for entries that move no unit. */
@@ -51,16 +51,15 @@ function operationOf(
       return typeof d.txHash === "string"
         ? { kind: "retire_token", claimant: text(d.claimant), claimId: text(d.claimId) }
         : { kind: "claim", holder: text(d.claimant), claimId: text(d.claimId), claimType: d.claimType as ClaimType };
-    case "government_report.ndc_use":
-      history.ndcReports.set(text(d.reportId), text(d.party));
+    case "government_report.ndc_use": {
+      const reports = history.ndcReportsBy.get(text(d.party)) ?? new Set<string>();
+      history.ndcReportsBy.set(text(d.party), reports.add(text(d.reportId)));
       return { kind: "ndc_use", party: text(d.party), reportId: text(d.reportId) };
+    }
     case "government_report.authorization":
       return { kind: "authorize" };
-    case "government_report.corresponding_adjustment": {
-      const party = text(d.party);
-      const hostNdcReports = new Set([...history.ndcReports].flatMap(([id, by]) => (by === party ? [id] : [])));
-      return { kind: "adjust", hostNdcReports };
-    }
+    case "government_report.corresponding_adjustment":
+      return { kind: "adjust", hostNdcReports: history.ndcReportsBy.get(text(d.party)) ?? new Set() };
     case "tokenization":
       return { kind: "tokenize", holder: actor ?? "", tokenId: text(d.tokenId) };
     case "detokenization":
@@ -82,7 +81,7 @@ const PAGE = 10_000;
 export async function replayJournal(db: Db): Promise<Finding[]> {
   const findings: Finding[] = [];
   const issued: Issued[] = [];
-  const history: History = { hosts: new Map(), ndcReports: new Map() };
+  const history: History = { hosts: new Map(), ndcReportsBy: new Map() };
   const state = new Map<IssuanceId, Segment[]>();
   const locate = (serials: string): { issuance: Issued; range: Range } | undefined => {
     const r = parseSerials(serials);

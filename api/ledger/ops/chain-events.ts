@@ -19,6 +19,7 @@ import { transitionLocked } from "./transition.js";
  * What the chain listener saw, applied to the ledger: retires become claims, the bridge's burns
  * return units to their holder, confirmed mints are recorded. Each log is applied once.
  */
+
 /** What the listener saw on chain; one row per log, so a log delivered twice is applied once. */
 export interface ChainLog {
   txHash: string;

@@ -66,9 +66,14 @@ const CSV_OPTIONS = {
   },
 } as const;
 
-/** One CSV row (csv-stringify, RFC 4180 with CRLF), text a spreadsheet would run as a formula defused. */
-export function csvLine(cells: readonly (string | number | boolean | null)[]): string {
-  return stringify([[...cells]], CSV_OPTIONS);
+type CsvCells = readonly (string | number | boolean | null)[];
+
+/** CSV rows (csv-stringify, RFC 4180 with CRLF), text a spreadsheet would run as a formula defused. */
+export function csvLines(rows: readonly CsvCells[]): string {
+  return stringify(
+    rows.map((cells) => [...cells]),
+    CSV_OPTIONS,
+  );
 }
 
 /** The columns every report row shares: one serial range of one issuance. */
@@ -98,11 +103,12 @@ async function* paged(
   page: (after: string) => Promise<{ rows: Row[]; last: string | undefined }>,
   line: (r: Row) => (string | number | boolean | null)[],
 ): AsyncGenerator<string> {
-  yield csvLine(header);
+  yield csvLines([header]);
   let after = "";
   for (;;) {
     const { rows: found, last } = await page(after);
-    if (found.length > 0) yield found.map((r) => csvLine(line(r))).join("");
+    // One stringify per page of records, not per row.
+    if (found.length > 0) yield csvLines(found.map(line));
     if (last === undefined) return;
     after = last;
     await yieldToLoop();
