@@ -11,6 +11,7 @@ import { validationHook } from "./http/validation.js";
 import { InvalidRequest, PayloadTooLarge } from "./ledger/core/errors.js";
 import { DocsPage, type OpenApiDocument } from "./pages/docs.js";
 import { adminRoutes } from "./routes/admin/index.js";
+import { article6Routes } from "./routes/article6/index.js";
 import { claimRoutes } from "./routes/claims/index.js";
 import { exportRoutes } from "./routes/exports/index.js";
 import { governmentReportRoutes } from "./routes/government-reports/index.js";
@@ -113,6 +114,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   holdingRoutes(app);
   claimRoutes(app);
   governmentReportRoutes(app);
+  article6Routes(app);
   statusRoutes(app);
   provenanceRoutes(app);
   journalRoutes(app);

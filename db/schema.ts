@@ -108,7 +108,10 @@ export const segments = pgTable(
     claimId: text("claim_id"),
     reportId: text("report_id"),
     tokenId: text("token_id"),
-    authorized: boolean("authorized").notNull(),
+    /** The authorization (Article 6.2) whose latest version covers these units, if any. */
+    authorizationId: text("authorization_id").references(() => authorizations.id),
+    /** The host country's first transfer of these units happened: it owes their corresponding adjustment. */
+    firstTransferred: boolean("first_transferred").notNull().default(false),
     correspondingAdjustment: boolean("corresponding_adjustment").notNull(),
   },
   (t) => [
@@ -116,7 +119,11 @@ export const segments = pgTable(
     // The claims export reads a page of claims and then their segments.
     index("segments_claim").on(t.claimId).where(sql`${t.claimId} IS NOT NULL`),
     index("segments_start").on(t.issuanceId, sql`lower(${t.serials})`),
-    check("segments_state", sql`${t.state} in ('in_registry', 'held', 'tokenized', 'claimed', 'government_used')`),
+    check(
+      "segments_state",
+      sql`${t.state} in ('in_registry', 'held', 'tokenized', 'claimed', 'government_used', 'cancelled')`,
+    ),
+    check("segments_first_transfer_authorized", sql`NOT ${t.firstTransferred} OR ${t.authorizationId} IS NOT NULL`),
   ],
 );
 
@@ -174,12 +181,92 @@ export const governmentReports = pgTable(
     reference: text("reference").notNull(),
     serials: text("serials").array().notNull(),
     quantity: bigint("quantity", { mode: "bigint" }).notNull(),
+    /** What the kind adds: the acquiring Party of a first transfer, the purpose of a cancellation, consistency findings. */
+    details: jsonb("details").notNull().default(sql`'{}'::jsonb`),
     journalSeq: bigint("journal_seq", { mode: "bigint" }).notNull(),
     createdAt: ts("created_at"),
   },
   (t) => [
     index("government_reports_party").on(t.party, t.year),
-    check("government_reports_kind", sql`${t.kind} in ('ndc_use', 'authorization', 'corresponding_adjustment')`),
+    check(
+      "government_reports_kind",
+      sql`${t.kind} in ('ndc_use', 'authorization', 'corresponding_adjustment', 'first_transfer', 'cancellation')`,
+    ),
+  ],
+);
+
+/** Article 6.2 cooperative approaches: one per pair Japan–partner, identified by the UNFCCC. */
+export const cooperativeApproaches = pgTable(
+  "cooperative_approaches",
+  {
+    partner: text("partner").primaryKey(),
+    id: text("id").notNull(),
+    name: text("name").notNull(),
+    updatedAt: ts("updated_at"),
+  },
+  (t) => [
+    uniqueIndex("cooperative_approaches_id").on(t.id),
+    check("cooperative_approaches_id_form", sql`${t.id} ~ '^CA[0-9]{4,8}$'`),
+    check("cooperative_approaches_partner_form", sql`${t.partner} ~ '^[A-Z]{2}$' AND ${t.partner} <> 'JP'`),
+  ],
+);
+
+/** An authorization of mitigation outcomes as ITMOs (AEF table 2): one per Party and reference. */
+export const authorizations = pgTable(
+  "authorizations",
+  {
+    id: text("id").primaryKey(),
+    party: text("party").notNull(),
+    reference: text("reference").notNull(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    createdAt: ts("created_at"),
+  },
+  (t) => [uniqueIndex("authorizations_reference").on(t.party, t.reference), index("authorizations_party").on(t.party)],
+);
+
+/** Every version of an authorization stays readable; the latest governs units not yet first-transferred. */
+export const authorizationVersions = pgTable(
+  "authorization_versions",
+  {
+    authorizationId: text("authorization_id")
+      .notNull()
+      .references(() => authorizations.id),
+    version: integer("version").notNull(),
+    date: date("date").notNull(),
+    cooperativeApproachId: text("cooperative_approach_id"),
+    purposes: text("purposes").array().notNull(),
+    oimpPurposes: text("oimp_purposes").array().notNull(),
+    authorizedParties: text("authorized_parties").array().notNull(),
+    authorizedEntities: text("authorized_entities").array().notNull(),
+    firstTransfer: text("first_transfer"),
+    timeframeStart: date("timeframe_start"),
+    timeframeEnd: date("timeframe_end"),
+    terms: text("terms"),
+    documentationUrl: text("documentation_url"),
+    serials: text("serials").array().notNull(),
+    quantity: bigint("quantity", { mode: "bigint" }).notNull(),
+    journalSeq: bigint("journal_seq", { mode: "bigint" }).notNull(),
+    createdAt: ts("created_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.authorizationId, t.version] }),
+    check("authorization_versions_version", sql`${t.version} >= 1`),
+    check(
+      "authorization_versions_purposes",
+      sql`cardinality(${t.purposes}) > 0 AND ${t.purposes} <@ ARRAY['ndc', 'oimp', 'op']::text[]`,
+    ),
+    check(
+      "authorization_versions_oimp_purposes",
+      sql`${t.oimpPurposes} <@ ARRAY['corsia', 'voluntary', 'other']::text[]`,
+    ),
+    // OIMP needs the event at which the first transfer happens (2/CMA.3 annex, para. 2(b)).
+    check(
+      "authorization_versions_first_transfer",
+      sql`(${t.firstTransfer} IS NULL AND NOT 'oimp' = ANY(${t.purposes}))
+          OR ${t.firstTransfer} in ('authorization', 'issuance', 'use_or_cancellation')`,
+    ),
   ],
 );
 
@@ -215,7 +302,12 @@ export const journal = pgTable(
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },
-  (t) => [index("journal_chain").on(t.chain, t.seq), uniqueIndex("journal_hash").on(t.hash)],
+  (t) => [
+    index("journal_chain").on(t.chain, t.seq),
+    uniqueIndex("journal_hash").on(t.hash),
+    // The Article 6 report reads a year of one kind of entry at a time.
+    index("journal_kind_at").on(t.kind, t.at),
+  ],
 );
 
 export const journalRanges = pgTable(

@@ -60,10 +60,20 @@ export const ConflictItem = z
     reportId: z.string().nullable().optional(),
     tokenId: z.string().nullable().optional(),
     authorized: z.boolean().optional(),
+    authorizationId: z.string().nullable().optional(),
+    firstTransferred: z.boolean().optional(),
     correspondingAdjustment: z.boolean().optional(),
     reason: z.string().optional(),
   })
   .passthrough();
+
+/** The ITMO unique identifiers (decision 6/CMA.4, annex I) of a block's first and last unit. */
+export const ItmoBlock = z
+  .object({
+    firstId: z.string().openapi({ example: "CA0001-JP-MN-2020-MN006-1" }),
+    lastId: z.string().openapi({ example: "CA0001-JP-MN-2020-MN006-100" }),
+  })
+  .openapi("ItmoBlock");
 
 export const ProblemSchema = z
   .object({

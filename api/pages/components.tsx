@@ -6,6 +6,7 @@ export const STATE_LABELS: Record<UnitState, string> = {
   tokenized: "Tokenized",
   claimed: "Claimed",
   government_used: "Counted toward an NDC",
+  cancelled: "Cancelled",
 };
 
 export const STATE_COLORS: Record<UnitState, string> = {
@@ -14,6 +15,7 @@ export const STATE_COLORS: Record<UnitState, string> = {
   tokenized: "#7c3aed",
   claimed: "#047857",
   government_used: "#b45309",
+  cancelled: "#9f1239",
 };
 
 export function StateBadge(props: { state: UnitState }) {

@@ -30,6 +30,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 .badge { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 999px; font-size: 0.85em; color: #fff; white-space: nowrap; }
 .state-in_registry { background: #6b7785; } .state-held { background: #2563eb; } .state-tokenized { background: #7c3aed; }
 .state-claimed { background: #047857; } .state-government_used { background: #b45309; }
+.state-cancelled { background: #9f1239; }
 .bar { display: flex; height: 1.6rem; border-radius: 4px; overflow: hidden; border: 1px solid var(--line); background: #fff; }
 .bar span { display: block; height: 100%; }
 .legend { display: flex; gap: 1rem; flex-wrap: wrap; font-size: 0.9em; margin: 0.4rem 0 1rem; padding: 0; list-style: none; }

@@ -15,6 +15,10 @@ const KIND_LABELS: Record<string, string> = {
   "government_report.ndc_use": "Counted toward an NDC",
   "government_report.authorization": "Authorized (Article 6)",
   "government_report.corresponding_adjustment": "Corresponding adjustment reported",
+  "government_report.first_transfer": "First transferred (Article 6)",
+  "government_report.cancellation": "Cancelled",
+  "authorization.version": "Authorized (Article 6)",
+  "authorization.narrowed": "Left out of a new version of its authorization",
 };
 
 function EventDetails(props: { e: ProvenanceEvent }) {

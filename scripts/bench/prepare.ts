@@ -52,9 +52,9 @@ export async function prepare(db: Db, segments: number): Promise<void> {
   for (let i = 0; i < ids.length; i += 50) {
     const batch = ids.slice(i, i + 50).map((r) => BigInt(String(r.id)));
     await db.execute(sql`
-      INSERT INTO segments (issuance_id, serials, state, holder, authorized, corresponding_adjustment)
+      INSERT INTO segments (issuance_id, serials, state, holder, corresponding_adjustment)
       SELECT x.id, int8range(lower(x.serials) + k * ${UNITS_PER_SEGMENT}, lower(x.serials) + (k + 1) * ${UNITS_PER_SEGMENT}),
-             'held', ${BENCH_ORG}, k % 2 = 0, false
+             'held', ${BENCH_ORG}, k % 2 = 0
       FROM issuances x CROSS JOIN generate_series(0, ${SEGMENTS_PER_ISSUANCE - 1}) k
       WHERE x.id >= ${batch[0]} AND x.id <= ${batch.at(-1)}`);
   }

@@ -253,8 +253,8 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     it("segments of one issuance (segments_no_overlap)", async () => {
       const id = iss.id;
       const e = await violation(() =>
-        t.database.db.execute(sql`INSERT INTO segments (issuance_id, serials, state, authorized, corresponding_adjustment)
-          VALUES (${id}, int8range(5, 6, '[]'), 'in_registry', false, false)`),
+        t.database.db.execute(sql`INSERT INTO segments (issuance_id, serials, state, corresponding_adjustment)
+          VALUES (${id}, int8range(5, 6, '[]'), 'in_registry', false)`),
       );
       expect(e).toMatchObject({ code: "23P01", constraint: "segments_no_overlap" });
     });

@@ -1,6 +1,20 @@
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { decide, type Operation, type RefusalCode, strongestRefusal } from "../../api/ledger/core/rules.js";
+import {
+  type AuthorizationTerms,
+  CONSISTENCY_FINDINGS,
+  type FirstTransferDefinition,
+  firstTransferAtAuthorization,
+  ndcUseFindings,
+  type Purpose,
+} from "../../api/ledger/core/authorization.js";
+import {
+  decide,
+  FORBIDDEN_REFUSALS,
+  type Operation,
+  type RefusalCode,
+  strongestRefusal,
+} from "../../api/ledger/core/rules.js";
 import { attrsOf, freshSegment, type UnitAttrs } from "../../api/ledger/core/segments.js";
 import { auditLedger } from "../../api/ledger/journal/audit.js";
 import { type Answer, type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
@@ -8,7 +22,8 @@ import { databaseAvailable } from "../helpers/db.js";
 
 /**
  * Model-based test: random sequences of deposits, transfers, claims, withdrawals, government
- * reports and idempotent replays against the real API and a per-unit model. The model decides
+ * reports (NDC use, first transfers, cancellations, corresponding adjustments), Article 6.2
+ * authorizations of every purpose and first-transfer definition, and idempotent replays against the real API and a per-unit model. The model decides
  * each step through the ledger's rules table, unit by unit, the way no SQL does; after every step
  * the state of every unit must match it, every refusal must carry the code the table names, and
  * after every run the audit must find nothing. The table itself is pinned cell by cell in
@@ -31,7 +46,18 @@ interface Model {
   units: UnitAttrs[];
   /** The party of each NDC use report. */
   reporters: Map<string, "MN" | "JP">;
+  /** The terms of every authorization made so far, by id. */
+  authorizations: Map<string, AuthorizationTerms>;
+  /** The units after each step, and the moment by which the step was journaled. */
+  snapshots: { at: Date; units: Seen[] }[];
 }
+
+/** The service's clock: one second per reading, so each step's entries have a moment of their own. */
+let now = Date.parse("2025-01-01T00:00:00Z");
+const clock = () => {
+  now += 1000;
+  return new Date(now);
+};
 
 let idem = 0;
 async function post(r: Real, path: string, key: string, body: unknown): Promise<Answer> {
@@ -67,7 +93,7 @@ async function step(
   const expected = predict(m, s, op("placeholder"));
   const a = await send();
   if (typeof expected === "string") {
-    expect(a.status, JSON.stringify(a.body)).toBe(409);
+    expect(a.status, JSON.stringify(a.body)).toBe(FORBIDDEN_REFUSALS.has(expected) ? 403 : 409);
     expect(a.body.code).toBe(expected);
     return a;
   }
@@ -87,6 +113,7 @@ abstract class Step implements fc.AsyncCommand<Model, Real, false> {
   async run(m: Model, real: Real): Promise<void> {
     await this.act(m, real);
     await agree(m, real);
+    m.snapshots.push({ at: new Date(now), units: m.units.map(modelled) });
   }
 }
 const range = fc.record({ from: fc.integer({ min: 1, max: UNITS }), len: fc.integer({ min: 1, max: 6 }) });
@@ -165,7 +192,7 @@ class Claim extends Step {
     await step(
       m,
       s,
-      (claimId) => ({ kind: "claim", holder: by.id, claimId, claimType }),
+      (claimId) => ({ kind: "claim", holder: by.id, claimId, claimType, authorizations: m.authorizations }),
       () =>
         post(real, "/v1/claims", by.key, {
           serials: [real.iss.serials(s.start, s.end)],
@@ -210,7 +237,7 @@ class Withdraw extends Step {
 class Report extends Step {
   constructor(
     readonly r: { from: number; len: number },
-    readonly kind: "ndc_use" | "authorization" | "corresponding_adjustment",
+    readonly kind: "ndc_use" | "authorization" | "corresponding_adjustment" | "first_transfer" | "cancellation",
     readonly party: "MN" | "JP",
   ) {
     super();
@@ -224,23 +251,90 @@ class Report extends Step {
         year: 2025,
         serials: [real.iss.serials(s.start, s.end)],
         reference: "model",
+        ...(this.kind === "first_transfer" ? { acquiringParty: "JP" } : {}),
+        ...(this.kind === "cancellation" ? { purpose: "voluntary" } : {}),
       });
-    if (this.kind === "corresponding_adjustment" && this.party !== HOST) {
+    if ((this.kind === "corresponding_adjustment" || this.kind === "first_transfer") && this.party !== HOST) {
       expect((await send()).status).toBe(403);
       return;
     }
     const hostNdcReports = new Set([...m.reporters].flatMap(([id, party]) => (party === HOST ? [id] : [])));
-    const operation = (reportId: string): Operation =>
-      this.kind === "ndc_use"
-        ? { kind: "ndc_use", party: this.party, reportId }
-        : this.kind === "authorization"
-          ? { kind: "authorize" }
-          : { kind: "adjust", hostNdcReports };
+    // A report of kind `authorization` makes an authorization for NDC use and compensation, first transfer at use.
+    const authorization = (reportId: string): AuthorizationTerms => ({
+      id: `auz_${reportId.slice(4)}`,
+      party: this.party,
+      purposes: ["ndc", "oimp"],
+      authorizedEntities: [],
+      firstTransfer: "use_or_cancellation",
+    });
+    const operation = (reportId: string): Operation => {
+      switch (this.kind) {
+        case "ndc_use":
+          return { kind: "ndc_use", party: this.party, reportId };
+        case "authorization":
+          return { kind: "authorize", authorizationId: authorization(reportId).id, firstTransfer: false };
+        case "first_transfer":
+          return { kind: "first_transfer" };
+        case "cancellation":
+          return { kind: "cancel", reportId, authorizations: m.authorizations };
+        case "corresponding_adjustment":
+          return { kind: "adjust", hostNdcReports };
+      }
+    };
+    const before = m.units.slice(s.start - 1, s.end);
     const a = await step(m, s, operation, send);
-    if (a.status === 201 && this.kind === "ndc_use") m.reporters.set(a.body.id, this.party);
+    if (a.status !== 201) return;
+    if (this.kind === "ndc_use") m.reporters.set(a.body.id, this.party);
+    if (this.kind === "authorization") m.authorizations.set(authorization(a.body.id).id, authorization(a.body.id));
+    if (this.kind === "ndc_use" && this.party === "JP") {
+      const found = new Set(before.flatMap((u) => ndcUseFindings(u, m.authorizations)));
+      expect(a.body.consistency).toEqual(CONSISTENCY_FINDINGS.filter((f) => found.has(f)));
+    }
   }
   toString(): string {
     return `report(${this.kind} ${this.party} ${this.r.from}+${this.r.len})`;
+  }
+}
+
+/** An authorization by the host with random purposes, first-transfer definition and authorized entities. */
+class Authorize extends Step {
+  constructor(
+    readonly r: { from: number; len: number },
+    readonly purposes: Purpose[],
+    readonly firstTransfer: FirstTransferDefinition,
+    readonly entity: number | null,
+  ) {
+    super();
+  }
+  async act(m: Model, real: Real) {
+    const s = span(this.r.from, this.r.len);
+    const oimp = this.purposes.includes("oimp");
+    const entities = this.entity === null ? [] : [(real.companies[this.entity] as Org).id];
+    const terms = (id: string): AuthorizationTerms => ({
+      id,
+      party: HOST,
+      purposes: this.purposes,
+      authorizedEntities: entities,
+      firstTransfer: oimp ? this.firstTransfer : null,
+    });
+    const a = await step(
+      m,
+      s,
+      (id) => ({ kind: "authorize", authorizationId: id, firstTransfer: firstTransferAtAuthorization(terms(id)) }),
+      () =>
+        post(real, "/v1/authorizations", real.mongolia.key, {
+          reference: `model-${++idem}`,
+          date: "2025-06-01",
+          purposes: this.purposes,
+          ...(oimp ? { firstTransfer: this.firstTransfer } : {}),
+          ...(entities.length > 0 ? { authorizedEntities: entities } : {}),
+          serials: [real.iss.serials(s.start, s.end)],
+        }),
+    );
+    if (a.status === 201) m.authorizations.set(a.body.id, terms(a.body.id));
+  }
+  toString(): string {
+    return `authorize(${this.r.from}+${this.r.len} ${this.purposes.join("+")} at ${this.firstTransfer}${this.entity === null ? "" : ` for ${this.entity}`})`;
   }
 }
 
@@ -270,37 +364,80 @@ const commands = [
   fc
     .tuple(
       range,
-      fc.constantFrom("ndc_use", "authorization", "corresponding_adjustment") as fc.Arbitrary<Report["kind"]>,
+      fc.constantFrom(
+        "ndc_use",
+        "authorization",
+        "corresponding_adjustment",
+        "first_transfer",
+        "cancellation",
+      ) as fc.Arbitrary<Report["kind"]>,
       fc.constantFrom<"MN" | "JP">("MN", "JP"),
     )
     .map(([r, k, p]) => new Report(r, k, p)),
+  fc
+    .tuple(
+      range,
+      fc.subarray<Purpose>(["ndc", "oimp", "op"], { minLength: 1 }),
+      fc.constantFrom<FirstTransferDefinition>("authorization", "issuance", "use_or_cancellation"),
+      fc.option(who, { nil: null }),
+    )
+    .map(([r, purposes, ft, entity]) => new Authorize(r, purposes, ft, entity)),
   fc.constant(new Replay()),
 ];
 
+/** What the status answer shows of a unit: a used unit's holder is not shown. */
 interface Seen {
   state: UnitAttrs["state"];
   holder: string | null;
   use: string | null;
-  authorized: boolean;
+  authorizationId: string | null;
+  firstTransferred: boolean;
   correspondingAdjustment: boolean;
 }
 
-/** What the status answer shows of a unit: a used unit's holder is not shown. */
-const visible = (u: Omit<Seen, "use"> & { claimId?: string | null; reportId?: string | null }): Seen => ({
+const modelled = (u: UnitAttrs): Seen => ({
   state: u.state,
-  holder: u.state === "claimed" || u.state === "government_used" ? null : (u.holder ?? null),
+  holder: u.state === "held" || u.state === "tokenized" ? u.holder : null,
   use: u.claimId ?? u.reportId ?? null,
-  authorized: u.authorized,
+  authorizationId: u.authorizationId,
+  firstTransferred: u.firstTransferred,
   correspondingAdjustment: u.correspondingAdjustment,
 });
+
+interface ShownPart {
+  quantity: number;
+  state: UnitAttrs["state"];
+  holder?: string;
+  claimId?: string;
+  reportId?: string;
+  correspondingAdjustment: boolean;
+  authorization: { id: string; firstTransferred: boolean } | null;
+}
+
+const shown = (p: ShownPart): Seen => ({
+  state: p.state,
+  holder: p.state === "held" || p.state === "tokenized" ? (p.holder ?? null) : null,
+  use: p.claimId ?? p.reportId ?? null,
+  authorizationId: p.authorization?.id ?? null,
+  firstTransferred: p.authorization?.firstTransferred ?? false,
+  correspondingAdjustment: p.correspondingAdjustment,
+});
+
+/** The past, replayed from the journal: the range at the moment after each step looks as the model did then. */
+async function agreeInThePast(m: Model, real: Real): Promise<void> {
+  for (const snapshot of m.snapshots) {
+    const past = await real.t.call("GET", `/v1/status/${real.iss.serials(1, UNITS)}?at=${snapshot.at.toISOString()}`);
+    expect(past.status, JSON.stringify(past.body)).toBe(200);
+    const seen = (past.body.parts as ShownPart[]).flatMap((p) => Array.from({ length: p.quantity }, () => shown(p)));
+    expect(seen, `at ${snapshot.at.toISOString()}`).toEqual(snapshot.units);
+  }
+}
 
 async function agree(m: Model, real: Real): Promise<void> {
   const status = await real.t.call("GET", `/v1/status/${real.iss.serials(1, UNITS)}`);
   expect(status.body.doubleCounted).toBe(false);
-  const seen = (status.body.parts as (Parameters<typeof visible>[0] & { quantity: number })[]).flatMap((p) =>
-    Array.from({ length: p.quantity }, () => visible(p)),
-  );
-  expect(seen).toEqual(m.units.map(visible));
+  const seen = (status.body.parts as ShownPart[]).flatMap((p) => Array.from({ length: p.quantity }, () => shown(p)));
+  expect(seen).toEqual(m.units.map(modelled));
 }
 
 /** Seeds every CI run replays, so what they once caught stays caught; one fresh seed explores further. */
@@ -321,6 +458,7 @@ describe.runIf(databaseAvailable())("the ledger against a model, at random", () 
   let run = 0;
   beforeAll(async () => {
     t = await testContext();
+    t.deps.clock = clock;
     companies = [
       await t.org("company", "JP", "A"),
       await t.org("company", "JP", "B"),
@@ -346,9 +484,12 @@ describe.runIf(databaseAvailable())("the ledger against a model, at random", () 
           const model: Model = {
             units: Array.from({ length: UNITS }, () => attrsOf(freshSegment({ start: 1n, end: 1n }))),
             reporters: new Map(),
+            authorizations: new Map(),
+            snapshots: [],
           };
           const real: Real = { t, iss: shifted, companies, mongolia, japan, last: undefined };
           await fc.asyncModelRun(() => ({ model, real }), cmds);
+          await agreeInThePast(model, real);
         }),
         // fast-check names the seed and path of a failing run, so any failure can be replayed.
         { seed, numRuns: Number(process.env.MODEL_RUNS ?? 8), verbose: 1 },

@@ -55,8 +55,8 @@ describe.runIf(databaseAvailable())("range lookups on the B-tree of range starts
         await rolledBack(db, async (tx) => {
           await tx.execute(sql`DELETE FROM segments WHERE issuance_id = ${issuanceId}`);
           await tx.execute(sql`
-            INSERT INTO segments (issuance_id, serials, state, authorized, corresponding_adjustment)
-            SELECT ${issuanceId}, int8range(u.s, u.e), 'in_registry', false, false
+            INSERT INTO segments (issuance_id, serials, state, corresponding_adjustment)
+            SELECT ${issuanceId}, int8range(u.s, u.e), 'in_registry', false
             FROM unnest(${arrayParam(bounds.slice(0, -1), "int8")}, ${arrayParam(bounds.slice(1), "int8")}) AS u(s, e)`);
           for (const [s, e] of queries) {
             const viaBtree = await ids(

@@ -69,7 +69,14 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
     expect(got.body.segments).toEqual([
       expect.objectContaining({ serials: "JCM-JP-MN006-2020-1-24249", state: "in_registry", quantity: 24249 }),
     ]);
-    expect(got.body.totals).toEqual({ in_registry: 24249, held: 0, tokenized: 0, claimed: 0, government_used: 0 });
+    expect(got.body.totals).toEqual({
+      in_registry: 24249,
+      held: 0,
+      tokenized: 0,
+      claimed: 0,
+      government_used: 0,
+      cancelled: 0,
+    });
     // The project lists it: the page that starts right after the issuance before it begins with it.
     const before = (parseIssuanceId(r.body.id) as bigint) - 1n;
     const project = await t.call("GET", `/v1/projects/MN006?limit=1&cursor=${before}`);

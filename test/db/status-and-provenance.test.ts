@@ -55,6 +55,8 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
           quantity: 51,
           state: "in_registry",
           authorized: false,
+          authorization: null,
+          itmo: null,
           correspondingAdjustment: false,
         },
         {
@@ -64,6 +66,8 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
           holder: company.id,
           claimId,
           authorized: false,
+          authorization: null,
+          itmo: null,
           correspondingAdjustment: false,
         },
         {
@@ -72,6 +76,8 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
           state: "held",
           holder: company.id,
           authorized: false,
+          authorization: null,
+          itmo: null,
           correspondingAdjustment: false,
         },
         {
@@ -79,6 +85,8 @@ describe.runIf(databaseAvailable())("status and provenance", () => {
           quantity: 50,
           state: "in_registry",
           authorized: false,
+          authorization: null,
+          itmo: null,
           correspondingAdjustment: false,
         },
       ],

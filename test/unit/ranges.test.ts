@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { byStart, intersect, normalize, overlaps, type Range, total } from "../../api/ledger/core/ranges.js";
+import { byStart, intersect, normalize, overlaps, type Range, subtract, total } from "../../api/ledger/core/ranges.js";
 
 const r = (start: number, end: number): Range => ({ start: BigInt(start), end: BigInt(end) });
 const units = (ranges: readonly Range[]) =>
@@ -48,6 +48,24 @@ describe("ranges", () => {
         expect(units(out)).toEqual(units(ranges));
         for (let i = 1; i < out.length; i++)
           expect((out[i] as Range).start > (out[i - 1] as Range).end + 1n).toBe(true);
+      }),
+    );
+  });
+
+  it("subtract to exactly the units of one list that are not in the other, sorted and disjoint", () => {
+    expect(subtract([r(1, 20)], [r(5, 9), r(12, 12)])).toEqual([r(1, 4), r(10, 11), r(13, 20)]);
+    expect(subtract([r(1, 5)], [r(1, 5)])).toEqual([]);
+    expect(subtract([r(1, 5)], [])).toEqual([r(1, 5)]);
+    const list = fc.array(
+      fc.tuple(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 8 })).map(([s, n]) => r(s, s + n)),
+      { maxLength: 6 },
+    );
+    fc.assert(
+      fc.property(list, list, (from, minus) => {
+        const out = subtract(from, minus);
+        const cut = units(minus);
+        expect(units(out)).toEqual(new Set([...units(from)].filter((u) => !cut.has(u))));
+        expect(normalize(out)).toEqual(out);
       }),
     );
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { AuthorizationsById, AuthorizationTerms } from "../../api/ledger/core/authorization.js";
 import {
   decide,
   type Operation,
@@ -23,24 +24,52 @@ function unit(state: UnitState, extra: Partial<UnitAttrs> = {}): UnitAttrs {
     state,
     holder: state === "held" || state === "tokenized" || state === "claimed" ? "org_a" : null,
     claimId: state === "claimed" ? "clm_old" : null,
-    reportId: state === "government_used" ? "rpt_old" : null,
+    reportId: state === "government_used" || state === "cancelled" ? "rpt_old" : null,
     tokenId: state === "tokenized" ? "7" : null,
-    authorized: false,
+    authorizationId: null,
+    firstTransferred: false,
     correspondingAdjustment: false,
   };
   return { ...base, ...extra };
 }
 
+/** The authorizations the examples name: the host's for OIMP (first transfer at use), for NDC only, and Japan's. */
+const terms = (id: string, t: Partial<AuthorizationTerms>): [string, AuthorizationTerms] => [
+  id,
+  { id, party: HOST, purposes: ["ndc", "oimp"], authorizedEntities: [], firstTransfer: "use_or_cancellation", ...t },
+];
+const AUTHORIZATIONS: AuthorizationsById = new Map([
+  terms("auz_oimp", {}),
+  terms("auz_ndc", { purposes: ["ndc"], firstTransfer: null }),
+  terms("auz_japan", { party: "JP" }),
+  terms("auz_entities", { authorizedEntities: ["org_x"] }),
+  terms("auz_at_authorization", { firstTransfer: "authorization" }),
+]);
+
 const OPS: { [K in OperationKind]: Extract<Operation, { kind: K }> } = {
   deposit: { kind: "deposit", to: "org_b" },
   withdraw: { kind: "withdraw", holder: "org_a" },
   transfer: { kind: "transfer", holder: "org_a", to: "org_b" },
-  claim: { kind: "claim", holder: "org_a", claimId: "clm_new", claimType: "contribution" },
+  claim: {
+    kind: "claim",
+    holder: "org_a",
+    claimId: "clm_new",
+    claimType: "contribution",
+    authorizations: AUTHORIZATIONS,
+  },
   tokenize: { kind: "tokenize", holder: "org_a", tokenId: "9" },
-  retire_token: { kind: "retire_token", claimant: "org_c", claimId: "clm_chain" },
+  retire_token: {
+    kind: "retire_token",
+    claimant: "org_c",
+    claimId: "clm_chain",
+    claimType: "contribution",
+    authorizations: AUTHORIZATIONS,
+  },
   burn_token: { kind: "burn_token", owner: "org_a" },
   ndc_use: { kind: "ndc_use", party: "JP", reportId: "rpt_new" },
-  authorize: { kind: "authorize" },
+  cancel: { kind: "cancel", reportId: "rpt_cancel", authorizations: AUTHORIZATIONS },
+  authorize: { kind: "authorize", authorizationId: "auz_oimp", firstTransfer: false },
+  first_transfer: { kind: "first_transfer" },
   adjust: { kind: "adjust", hostNdcReports: new Set() },
 };
 
@@ -54,6 +83,7 @@ const EXPECTED: Record<OperationKind, Record<UnitState, Expected>> = {
     tokenized: "serials_tokenized",
     claimed: "serials_already_claimed",
     government_used: "serials_government_used",
+    cancelled: "serials_cancelled",
   },
   withdraw: {
     in_registry: "serials_not_held",
@@ -61,6 +91,7 @@ const EXPECTED: Record<OperationKind, Record<UnitState, Expected>> = {
     tokenized: "serials_tokenized",
     claimed: "serials_already_claimed",
     government_used: "serials_government_used",
+    cancelled: "serials_cancelled",
   },
   transfer: {
     in_registry: "serials_not_held",
@@ -68,6 +99,7 @@ const EXPECTED: Record<OperationKind, Record<UnitState, Expected>> = {
     tokenized: "serials_tokenized",
     claimed: "serials_already_claimed",
     government_used: "serials_government_used",
+    cancelled: "serials_cancelled",
   },
   claim: {
     in_registry: "serials_not_held",
@@ -75,6 +107,7 @@ const EXPECTED: Record<OperationKind, Record<UnitState, Expected>> = {
     tokenized: "serials_tokenized",
     claimed: "serials_already_claimed",
     government_used: "serials_government_used",
+    cancelled: "serials_cancelled",
   },
   tokenize: {
     in_registry: "serials_not_held",
@@ -82,6 +115,7 @@ const EXPECTED: Record<OperationKind, Record<UnitState, Expected>> = {
     tokenized: "serials_tokenized",
     claimed: "serials_already_claimed",
     government_used: "serials_government_used",
+    cancelled: "serials_cancelled",
   },
   retire_token: {
     in_registry: "serials_not_held",
@@ -89,6 +123,7 @@ const EXPECTED: Record<OperationKind, Record<UnitState, Expected>> = {
     tokenized: { state: "claimed", claimId: "clm_chain", tokenId: null, holder: "org_c" },
     claimed: "serials_not_held",
     government_used: "serials_not_held",
+    cancelled: "serials_not_held",
   },
   burn_token: {
     in_registry: "serials_not_held",
@@ -96,6 +131,7 @@ const EXPECTED: Record<OperationKind, Record<UnitState, Expected>> = {
     tokenized: { state: "held", tokenId: null },
     claimed: "serials_not_held",
     government_used: "serials_not_held",
+    cancelled: "serials_not_held",
   },
   ndc_use: {
     in_registry: { state: "government_used", reportId: "rpt_new" },
@@ -103,13 +139,31 @@ const EXPECTED: Record<OperationKind, Record<UnitState, Expected>> = {
     tokenized: "serials_in_voluntary_use",
     claimed: "serials_in_voluntary_use",
     government_used: "serials_government_used",
+    cancelled: "serials_cancelled",
+  },
+  cancel: {
+    in_registry: { state: "cancelled", reportId: "rpt_cancel" },
+    held: "serials_in_voluntary_use",
+    tokenized: "serials_in_voluntary_use",
+    claimed: "serials_in_voluntary_use",
+    government_used: "serials_government_used",
+    cancelled: "serials_cancelled",
   },
   authorize: {
-    in_registry: { authorized: true },
-    held: { authorized: true },
-    tokenized: { authorized: true },
-    claimed: { authorized: true },
-    government_used: { authorized: true },
+    in_registry: { authorizationId: "auz_oimp" },
+    held: { authorizationId: "auz_oimp" },
+    tokenized: { authorizationId: "auz_oimp" },
+    claimed: { authorizationId: "auz_oimp" },
+    government_used: { authorizationId: "auz_oimp" },
+    cancelled: { authorizationId: "auz_oimp" },
+  },
+  first_transfer: {
+    in_registry: "serials_not_authorized",
+    held: "serials_not_authorized",
+    tokenized: "serials_not_authorized",
+    claimed: "serials_not_authorized",
+    government_used: "serials_not_authorized",
+    cancelled: "serials_not_authorized",
   },
   adjust: {
     in_registry: { correspondingAdjustment: true },
@@ -117,6 +171,7 @@ const EXPECTED: Record<OperationKind, Record<UnitState, Expected>> = {
     tokenized: { correspondingAdjustment: true },
     claimed: { correspondingAdjustment: true },
     government_used: { correspondingAdjustment: true },
+    cancelled: { correspondingAdjustment: true },
   },
 };
 
@@ -158,27 +213,96 @@ describe("guards inside the cells", () => {
     });
   });
 
-  it("compensation needs authorization and a corresponding adjustment, both; contribution needs neither", () => {
+  it("compensation needs the host's OIMP authorization and a corresponding adjustment, both; contribution needs neither", () => {
     const compensation: Operation = { ...OPS.claim, claimType: "compensation" };
-    const cases: [boolean, boolean, boolean][] = [
-      [false, false, false],
-      [true, false, false],
-      [false, true, false],
-      [true, true, true],
+    const cases: [string | null, boolean, RefusalCode | "ok"][] = [
+      [null, false, "compensation_requires_corresponding_adjustment"],
+      ["auz_oimp", false, "compensation_requires_corresponding_adjustment"],
+      [null, true, "compensation_requires_corresponding_adjustment"],
+      ["auz_japan", true, "compensation_requires_corresponding_adjustment"],
+      ["auz_unknown", true, "compensation_requires_corresponding_adjustment"],
+      ["auz_ndc", true, "authorization_purpose_mismatch"],
+      ["auz_ndc", false, "authorization_purpose_mismatch"],
+      ["auz_entities", true, "entity_not_authorized"],
+      ["auz_oimp", true, "ok"],
     ];
-    for (const [authorized, correspondingAdjustment, allowed] of cases) {
-      const u = unit("held", { authorized, correspondingAdjustment });
-      expect(decide(u, compensation, HOST)).toEqual(
-        allowed
-          ? { ok: { ...u, state: "claimed", claimId: "clm_new" } }
-          : { refuse: "compensation_requires_corresponding_adjustment" },
+    for (const [authorizationId, correspondingAdjustment, expected] of cases) {
+      const u = unit("held", { authorizationId, correspondingAdjustment });
+      expect(decide(u, compensation, HOST), `${authorizationId} ${correspondingAdjustment}`).toEqual(
+        expected === "ok"
+          ? { ok: { ...u, state: "claimed", claimId: "clm_new", firstTransferred: true } }
+          : { refuse: expected },
       );
       expect(decide(u, OPS.claim, HOST)).toEqual({ ok: { ...u, state: "claimed", claimId: "clm_new" } });
     }
   });
 
+  it("an authorized entity may make compensation claims on units whose authorization names it", () => {
+    const u = unit("held", { holder: "org_x", authorizationId: "auz_entities", correspondingAdjustment: true });
+    const op: Operation = { ...OPS.claim, holder: "org_x", claimType: "compensation" };
+    expect(decide(u, op, HOST)).toEqual({
+      ok: { ...u, state: "claimed", claimId: "clm_new", firstTransferred: true },
+    });
+  });
+
+  it("a compensation claim or a cancellation is the first transfer only where the authorization defines it so", () => {
+    const compensation: Operation = { ...OPS.claim, claimType: "compensation" };
+    const atAuthorization = unit("held", { authorizationId: "auz_at_authorization", correspondingAdjustment: true });
+    expect(decide(atAuthorization, compensation, HOST)).toEqual({
+      ok: { ...atAuthorization, state: "claimed", claimId: "clm_new" },
+    });
+    const underOimp = unit("in_registry", { authorizationId: "auz_oimp" });
+    expect(decide(underOimp, OPS.cancel, HOST)).toEqual({
+      ok: { ...underOimp, state: "cancelled", reportId: "rpt_cancel", firstTransferred: true },
+    });
+    const underNdc = unit("in_registry", { authorizationId: "auz_ndc" });
+    expect(decide(underNdc, OPS.cancel, HOST)).toEqual({
+      ok: { ...underNdc, state: "cancelled", reportId: "rpt_cancel" },
+    });
+    const retired: Operation = { ...OPS.retire_token, claimType: "compensation" };
+    const tokenized = unit("tokenized", { authorizationId: "auz_oimp", correspondingAdjustment: true });
+    expect(decide(tokenized, retired, HOST)).toEqual({
+      ok: {
+        ...tokenized,
+        state: "claimed",
+        claimId: "clm_chain",
+        tokenId: null,
+        holder: "org_c",
+        firstTransferred: true,
+      },
+    });
+    expect(decide(tokenized, OPS.retire_token, HOST)).toEqual({
+      ok: { ...tokenized, state: "claimed", claimId: "clm_chain", tokenId: null, holder: "org_c" },
+    });
+  });
+
+  it("a first transfer is recorded once, and only of authorized units", () => {
+    const authorized = unit("in_registry", { authorizationId: "auz_ndc" });
+    expect(decide(authorized, OPS.first_transfer, HOST)).toEqual({ ok: { ...authorized, firstTransferred: true } });
+    const again = { ...authorized, firstTransferred: true };
+    expect(decide(again, OPS.first_transfer, HOST)).toEqual({ refuse: "serials_first_transferred" });
+  });
+
+  it("a first transfer fixes the units' authorization: a new version of it still covers them, nothing else does", () => {
+    const transferred = unit("in_registry", { authorizationId: "auz_oimp", firstTransferred: true });
+    expect(decide(transferred, OPS.authorize, HOST)).toEqual({ ok: transferred });
+    expect(decide(transferred, { ...OPS.authorize, authorizationId: "auz_ndc" }, HOST)).toEqual({
+      refuse: "serials_first_transferred",
+    });
+    expect(decide(transferred, { ...OPS.authorize, authorizationId: null }, HOST)).toEqual({
+      refuse: "serials_first_transferred",
+    });
+    const fresh = unit("in_registry", { authorizationId: "auz_ndc" });
+    expect(decide(fresh, { ...OPS.authorize, authorizationId: null }, HOST)).toEqual({
+      ok: { ...fresh, authorizationId: null },
+    });
+    expect(decide(fresh, { ...OPS.authorize, firstTransfer: true }, HOST)).toEqual({
+      ok: { ...fresh, authorizationId: "auz_oimp", firstTransferred: true },
+    });
+  });
+
   it("the host cannot count units it correspondingly adjusted; Japan can", () => {
-    const adjusted = unit("in_registry", { authorized: true, correspondingAdjustment: true });
+    const adjusted = unit("in_registry", { authorizationId: "auz_oimp", correspondingAdjustment: true });
     expect(decide(adjusted, { kind: "ndc_use", party: HOST, reportId: "rpt_h" }, HOST)).toEqual({
       refuse: "serials_correspondingly_adjusted",
     });

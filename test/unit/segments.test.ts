@@ -37,7 +37,8 @@ const attrs: fc.Arbitrary<UnitAttrs> = fc
     claimId: fc.constant(null),
     reportId: fc.constant(null),
     tokenId: fc.constant(null),
-    authorized: fc.boolean(),
+    authorizationId: fc.constantFrom(null, "auz_a"),
+    firstTransferred: fc.constant(false),
     correspondingAdjustment: fc.boolean(),
   })
   .map((a) => (a.state === "held" ? { ...a, holder: a.holder ?? "org_a" } : { ...a, holder: null }));
@@ -128,10 +129,10 @@ describe("planChange", () => {
   });
 
   it("partsWithin clips segments to the asked range", () => {
-    const parts = partsWithin([seg(1, 10), seg(11, 20, { authorized: true })], { start: 5n, end: 12n });
-    expect(parts.map((p) => [p.start, p.end, p.authorized])).toEqual([
-      [5n, 10n, false],
-      [11n, 12n, true],
+    const parts = partsWithin([seg(1, 10), seg(11, 20, { authorizationId: "auz_a" })], { start: 5n, end: 12n });
+    expect(parts.map((p) => [p.start, p.end, p.authorizationId])).toEqual([
+      [5n, 10n, null],
+      [11n, 12n, "auz_a"],
     ]);
   });
 });
@@ -146,7 +147,8 @@ describe("segment attributes and bounds", () => {
       claimId: null,
       reportId: null,
       tokenId: null,
-      authorized: false,
+      authorizationId: null,
+      firstTransferred: false,
       correspondingAdjustment: false,
     });
   });
@@ -160,7 +162,8 @@ describe("segment attributes and bounds", () => {
       { claimId: "clm_x" },
       { reportId: "rpt_x" },
       { tokenId: "7" },
-      { authorized: true },
+      { authorizationId: "auz_a" },
+      { firstTransferred: true },
       { correspondingAdjustment: true },
     ];
     for (const v of variants) expect(sameAttrs(base, { ...base, ...v }), JSON.stringify(v)).toBe(false);
@@ -195,8 +198,8 @@ describe("segment attributes and bounds", () => {
   });
 
   it("partsWithin leaves out segments outside the range and keeps a part of one unit", () => {
-    const segments = [seg(1, 10), seg(11, 20, { authorized: true }), seg(21, 30)];
-    expect(partsWithin(segments, { start: 11n, end: 11n })).toEqual([seg(11, 11, { authorized: true })]);
+    const segments = [seg(1, 10), seg(11, 20, { authorizationId: "auz_a" }), seg(21, 30)];
+    expect(partsWithin(segments, { start: 11n, end: 11n })).toEqual([seg(11, 11, { authorizationId: "auz_a" })]);
     expect(partsWithin(segments, { start: 10n, end: 11n }).map((p) => [p.start, p.end])).toEqual([
       [10n, 10n],
       [11n, 11n],

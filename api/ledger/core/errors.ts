@@ -13,6 +13,8 @@ export interface Conflict {
   reportId?: string | null;
   tokenId?: string | null;
   authorized?: boolean;
+  authorizationId?: string | null;
+  firstTransferred?: boolean;
   correspondingAdjustment?: boolean;
   reason?: RefusalCode;
 }
@@ -137,12 +139,13 @@ export class StateConflict extends LedgerError {
 
 /** Any refusal that names units: the conflicting parts are exactly the requested units at fault. */
 export class SerialsConflict extends LedgerError {
-  readonly status = 409;
   constructor(
     readonly code: string,
     message: string,
     readonly conflicts: Conflict[],
     readonly extra: Record<string, unknown> = {},
+    /** `403` where the refusal is of the caller (an entity the units' authorization does not name). */
+    readonly status: 403 | 409 = 409,
   ) {
     super(message, { details: conflicts.map((c) => `${c.serials} (${c.state})`).join(", ") });
   }

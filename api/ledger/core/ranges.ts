@@ -38,3 +38,19 @@ export function total(ranges: readonly Range[]): bigint {
   for (const r of ranges) sum += r.end - r.start + 1n;
   return sum;
 }
+
+/** The units of `from` that are not in `minus`. */
+export function subtract(from: readonly Range[], minus: readonly Range[]): Range[] {
+  const cut = normalize(minus);
+  const out: Range[] = [];
+  for (const r of normalize(from)) {
+    let start = r.start;
+    for (const m of cut) {
+      if (m.end < start || m.start > r.end) continue;
+      if (m.start > start) out.push({ start, end: m.start - 1n });
+      start = m.end + 1n;
+    }
+    if (start <= r.end) out.push({ start, end: r.end });
+  }
+  return out;
+}

@@ -1,3 +1,4 @@
+import { type AuthorizationsById, firstTransferAtUse, termsOf } from "./authorization.js";
 import type { Decision, UnitAttrs, UnitState } from "./segments.js";
 
 /**
@@ -10,21 +11,36 @@ import type { Decision, UnitAttrs, UnitState } from "./segments.js";
 export const REFUSALS = {
   serials_already_claimed: "Some of the units are already claimed",
   serials_government_used: "Some of the units are already counted by a government toward its NDC",
+  serials_cancelled: "Some of the units are cancelled",
   serials_in_voluntary_use: "Some of the units are in voluntary use: held in the bridge, tokenized or claimed",
   serials_correspondingly_adjusted:
     "The host country reported a corresponding adjustment for some of the units: it transferred them and cannot count them toward its own NDC",
   serials_counted_by_host:
     "The host country counts some of the units toward its own NDC: it cannot also report a corresponding adjustment for them",
   serials_tokenized: "Some of the units are tokenized; only an on-chain event can move them",
+  serials_first_transferred:
+    "Some of the units were already first transferred: their first transfer is recorded once and their authorization can no longer change",
+  serials_not_authorized: "Some of the units are not covered by an authorization",
   serials_not_in_registry: "Some of the units are not in the registry",
   serials_not_held: "Some of the units are not held by the caller",
+  authorization_purpose_mismatch:
+    "Some of the units are authorized by the host country for NDC use only, not for other international mitigation purposes such as voluntary compensation",
   compensation_requires_corresponding_adjustment:
-    "A compensation claim needs units authorized by the host country and covered by a corresponding adjustment",
+    "A compensation claim needs units authorized by the host country for other international mitigation purposes and covered by its corresponding adjustment",
+  entity_not_authorized:
+    "The authorization of some of the units names the entities that may use them, and the caller is not one",
 } as const;
 export type RefusalCode = keyof typeof REFUSALS;
 
 /** Refusals of policy rather than state: shown only when no unit is refused for its state. */
-export const POLICY_REFUSALS: ReadonlySet<RefusalCode> = new Set(["compensation_requires_corresponding_adjustment"]);
+export const POLICY_REFUSALS: ReadonlySet<RefusalCode> = new Set([
+  "authorization_purpose_mismatch",
+  "compensation_requires_corresponding_adjustment",
+  "entity_not_authorized",
+]);
+
+/** Refusals that say who the caller is not rather than what the units are: answered `403`. */
+export const FORBIDDEN_REFUSALS: ReadonlySet<RefusalCode> = new Set(["entity_not_authorized"]);
 
 const RANK = Object.fromEntries(Object.keys(REFUSALS).map((code, i) => [code, i])) as Record<RefusalCode, number>;
 
@@ -41,14 +57,28 @@ export type Operation =
   /** `holder` null: a registry withdraws from whoever holds the units. */
   | { kind: "withdraw"; holder: string | null }
   | { kind: "transfer"; holder: string; to: string }
-  | { kind: "claim"; holder: string; claimId: string; claimType: ClaimType }
+  | { kind: "claim"; holder: string; claimId: string; claimType: ClaimType; authorizations: AuthorizationsById }
   | { kind: "tokenize"; holder: string; tokenId: string }
   /** A holder retired tokens on chain: the units are claimed for whoever the wallet belongs to. */
-  | { kind: "retire_token"; claimant: string; claimId: string }
+  | {
+      kind: "retire_token";
+      claimant: string;
+      claimId: string;
+      claimType: ClaimType;
+      authorizations: AuthorizationsById;
+    }
   /** A burn the bridge sent for `owner` returns its tokenized units to its holdings. */
   | { kind: "burn_token"; owner: string }
   | { kind: "ndc_use"; party: string; reportId: string }
-  | { kind: "authorize" }
+  /** `cancellation`: a government cancels units for voluntary cancellation or OMGE. */
+  | { kind: "cancel"; reportId: string; authorizations: AuthorizationsById }
+  /**
+   * Puts units under an authorization (`null`: a new version of theirs no longer covers them).
+   * `firstTransfer`: the authorization is itself their first transfer.
+   */
+  | { kind: "authorize"; authorizationId: string | null; firstTransfer: boolean }
+  /** The host reports the first international transfer of units (to Japan, for its NDC). */
+  | { kind: "first_transfer" }
   /** `hostNdcReports`: the NDC-use reports of the host country itself. */
   | { kind: "adjust"; hostNdcReports: ReadonlySet<string> };
 export type OperationKind = Operation["kind"];
@@ -64,12 +94,34 @@ const refuse = (code: RefusalCode): Decision => ({ refuse: code });
 /** Spending needs the units held by the spender (any holder when the spender is a registry). */
 const heldBy = (holder: string | null, u: UnitAttrs): boolean => holder === null || u.holder === holder;
 
-/** Compensation needs the host's authorization and its corresponding adjustment, both. */
-export function claimPolicy(claimType: ClaimType, u: UnitAttrs): RefusalCode | undefined {
-  return claimType === "compensation" && !(u.authorized && u.correspondingAdjustment)
-    ? "compensation_requires_corresponding_adjustment"
-    : undefined;
+/**
+ * Compensation is an OIMP use (ARTICLE6.md rule 2): it needs the host's authorization for OIMP and
+ * its corresponding adjustment, and, where the authorization names entities, a claimant among them.
+ * Units the host authorized without OIMP are reserved for NDC use.
+ */
+export function claimPolicy(
+  claimType: ClaimType,
+  u: UnitAttrs,
+  claimant: string,
+  hostCountry: string,
+  authorizations: AuthorizationsById,
+): RefusalCode | undefined {
+  if (claimType !== "compensation") return undefined;
+  const terms = termsOf(u, authorizations);
+  const byHost = terms !== undefined && terms.party === hostCountry;
+  if (byHost && !terms.purposes.includes("oimp")) return "authorization_purpose_mismatch";
+  if (!byHost || !u.correspondingAdjustment) return "compensation_requires_corresponding_adjustment";
+  if (terms.authorizedEntities.length > 0 && !terms.authorizedEntities.includes(claimant)) {
+    return "entity_not_authorized";
+  }
+  return undefined;
 }
+
+/** A compensation claim is an OIMP use: the first transfer of units whose authorization says so. */
+const compensationFirstTransfers = (
+  op: { claimType: ClaimType; authorizations: AuthorizationsById },
+  u: UnitAttrs,
+): boolean => op.claimType === "compensation" && firstTransferAtUse(termsOf(u, op.authorizations));
 
 /** How units that are not held refuse to be spent: used units say how, the rest are not held. */
 const NOT_SPENDABLE = {
@@ -77,6 +129,7 @@ const NOT_SPENDABLE = {
   tokenized: "serials_tokenized",
   claimed: "serials_already_claimed",
   government_used: "serials_government_used",
+  cancelled: "serials_cancelled",
 } as const;
 
 /** Only the chain moves tokenized units; everything else is "not held" as far as it is concerned. */
@@ -85,6 +138,16 @@ const NOT_TOKENIZED = {
   held: "serials_not_held",
   claimed: "serials_not_held",
   government_used: "serials_not_held",
+  cancelled: "serials_not_held",
+} as const;
+
+/** Government uses (NDC use, cancellation) take units that sit in the registry, not in voluntary use. */
+const NOT_IN_REGISTRY = {
+  held: "serials_in_voluntary_use",
+  tokenized: "serials_in_voluntary_use",
+  claimed: "serials_in_voluntary_use",
+  government_used: "serials_government_used",
+  cancelled: "serials_cancelled",
 } as const;
 
 const everyState = <O extends Operation>(cell: Cell<O>): Row<O> => ({
@@ -93,6 +156,7 @@ const everyState = <O extends Operation>(cell: Cell<O>): Row<O> => ({
   tokenized: cell,
   claimed: cell,
   government_used: cell,
+  cancelled: cell,
 });
 
 export const TRANSITIONS: Table = {
@@ -102,6 +166,7 @@ export const TRANSITIONS: Table = {
     tokenized: "serials_tokenized",
     claimed: "serials_already_claimed",
     government_used: "serials_government_used",
+    cancelled: "serials_cancelled",
   },
   withdraw: {
     ...NOT_SPENDABLE,
@@ -114,10 +179,12 @@ export const TRANSITIONS: Table = {
   },
   claim: {
     ...NOT_SPENDABLE,
-    held: (u, op) => {
+    held: (u, op, hostCountry) => {
       if (!heldBy(op.holder, u)) return refuse("serials_not_held");
-      const policy = claimPolicy(op.claimType, u);
-      return policy ? refuse(policy) : ok({ ...u, state: "claimed", claimId: op.claimId, holder: op.holder });
+      const policy = claimPolicy(op.claimType, u, op.holder, hostCountry, op.authorizations);
+      if (policy) return refuse(policy);
+      const firstTransferred = u.firstTransferred || compensationFirstTransfers(op, u);
+      return ok({ ...u, state: "claimed", claimId: op.claimId, holder: op.holder, firstTransferred });
     },
   },
   tokenize: {
@@ -127,7 +194,15 @@ export const TRANSITIONS: Table = {
   },
   retire_token: {
     ...NOT_TOKENIZED,
-    tokenized: (u, op) => ok({ ...u, state: "claimed", claimId: op.claimId, tokenId: null, holder: op.claimant }),
+    tokenized: (u, op) =>
+      ok({
+        ...u,
+        state: "claimed",
+        claimId: op.claimId,
+        tokenId: null,
+        holder: op.claimant,
+        firstTransferred: u.firstTransferred || compensationFirstTransfers(op, u),
+      }),
   },
   burn_token: {
     ...NOT_TOKENIZED,
@@ -140,12 +215,28 @@ export const TRANSITIONS: Table = {
       op.party === hostCountry && u.correspondingAdjustment
         ? refuse("serials_correspondingly_adjusted")
         : ok({ ...u, state: "government_used", reportId: op.reportId }),
-    held: "serials_in_voluntary_use",
-    tokenized: "serials_in_voluntary_use",
-    claimed: "serials_in_voluntary_use",
-    government_used: "serials_government_used",
+    ...NOT_IN_REGISTRY,
   },
-  authorize: everyState((u) => ok({ ...u, authorized: true })),
+  cancel: {
+    in_registry: (u, op) =>
+      ok({
+        ...u,
+        state: "cancelled",
+        reportId: op.reportId,
+        firstTransferred: u.firstTransferred || firstTransferAtUse(termsOf(u, op.authorizations)),
+      }),
+    ...NOT_IN_REGISTRY,
+  },
+  // A first transfer fixes the units' authorization (ARTICLE6.md rule 1): a new version still covers them.
+  authorize: everyState((u, op) =>
+    u.firstTransferred && u.authorizationId !== op.authorizationId
+      ? refuse("serials_first_transferred")
+      : ok({ ...u, authorizationId: op.authorizationId, firstTransferred: u.firstTransferred || op.firstTransfer }),
+  ),
+  first_transfer: everyState((u) => {
+    if (u.authorizationId === null) return refuse("serials_not_authorized");
+    return u.firstTransferred ? refuse("serials_first_transferred") : ok({ ...u, firstTransferred: true });
+  }),
   // The mirror of the ndc_use rule: units the host counts itself cannot also be transferred abroad.
   adjust: everyState((u, op) =>
     u.reportId !== null && op.hostNdcReports.has(u.reportId)

@@ -7,9 +7,9 @@ import type { RefusalCode } from "./rules.js";
  * sharing every attribute. `planChange` decides the new segments from the old ones; a single
  * writer in `store.ts` applies the plan.
  */
-export const UNIT_STATES = ["in_registry", "held", "tokenized", "claimed", "government_used"] as const;
+export const UNIT_STATES = ["in_registry", "held", "tokenized", "claimed", "government_used", "cancelled"] as const;
 export type UnitState = (typeof UNIT_STATES)[number];
-export const TERMINAL_STATES: readonly UnitState[] = ["claimed", "government_used"];
+export const TERMINAL_STATES: readonly UnitState[] = ["claimed", "government_used", "cancelled"];
 
 export interface UnitAttrs {
   state: UnitState;
@@ -17,7 +17,10 @@ export interface UnitAttrs {
   claimId: string | null;
   reportId: string | null;
   tokenId: string | null;
-  authorized: boolean;
+  /** The Article 6.2 authorization covering the units (`auz_…`), if any. */
+  authorizationId: string | null;
+  /** The host's first transfer of the units happened (once, ever). */
+  firstTransferred: boolean;
   correspondingAdjustment: boolean;
 }
 
@@ -30,14 +33,22 @@ export interface RefusedPart extends Segment {
   reason: RefusalCode;
 }
 
+/** A run of target units and what the change made of them. */
+export interface Changed extends Range {
+  before: UnitAttrs;
+  after: UnitAttrs;
+}
+
 export interface Plan {
   /** Requested units that the change refuses, merged into maximal parts. */
   conflicts: RefusedPart[];
   /** Replacement for exactly the units of `existing`, maximal and sorted. */
   next: Segment[];
+  /** The target units, sorted, as they were and as they become (empty when refused). */
+  changed: Changed[];
 }
 
-/** Units as an issuance creates them: in the registry, unclaimed, neither authorized nor adjusted. */
+/** Units as an issuance creates them: in the registry, unclaimed, unauthorized, not transferred, not adjusted. */
 export function freshSegment(range: Range): Segment {
   return {
     start: range.start,
@@ -47,7 +58,8 @@ export function freshSegment(range: Range): Segment {
     claimId: null,
     reportId: null,
     tokenId: null,
-    authorized: false,
+    authorizationId: null,
+    firstTransferred: false,
     correspondingAdjustment: false,
   };
 }
@@ -59,7 +71,8 @@ export function attrsOf(s: UnitAttrs): UnitAttrs {
     claimId: s.claimId,
     reportId: s.reportId,
     tokenId: s.tokenId,
-    authorized: s.authorized,
+    authorizationId: s.authorizationId,
+    firstTransferred: s.firstTransferred,
     correspondingAdjustment: s.correspondingAdjustment,
   };
 }
@@ -71,7 +84,8 @@ export function sameAttrs(a: UnitAttrs, b: UnitAttrs): boolean {
     a.claimId === b.claimId &&
     a.reportId === b.reportId &&
     a.tokenId === b.tokenId &&
-    a.authorized === b.authorized &&
+    a.authorizationId === b.authorizationId &&
+    a.firstTransferred === b.firstTransferred &&
     a.correspondingAdjustment === b.correspondingAdjustment
   );
 }
@@ -110,6 +124,7 @@ export function planChange(existing: readonly Segment[], targets: readonly Range
   assertSortedDisjoint(existing, "existing segments");
   assertSortedDisjoint(targets, "target ranges");
   const pieces: Segment[] = [];
+  const changed: Changed[] = [];
   const refused: RefusedPart[] = [];
   let covered = 0n;
   let t = 0;
@@ -131,6 +146,7 @@ export function planChange(existing: readonly Segment[], targets: readonly Range
         pieces.push({ ...attrsOf(seg), start: from, end: to });
       } else {
         pieces.push({ ...decision.ok, start: from, end: to });
+        changed.push({ start: from, end: to, before: attrsOf(seg), after: decision.ok });
       }
       cursor = to + 1n;
     }
@@ -139,11 +155,11 @@ export function planChange(existing: readonly Segment[], targets: readonly Range
   invariant(covered === total(targets), "target units are not all covered by segments");
   if (refused.length > 0) {
     const conflicts = mergeSegments(refused, (a, b) => sameAttrs(a, b) && a.reason === b.reason);
-    return { conflicts, next: [] };
+    return { conflicts, next: [], changed: [] };
   }
   const next = mergeSegments(pieces);
   invariant(total(next) === total(existing), "a change must conserve the units of an issuance");
-  return { conflicts: [], next };
+  return { conflicts: [], next, changed };
 }
 
 /** The parts of `range` as the (sorted, disjoint) segments describe them. */

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import { big, rows, str } from "../../../db/values.js";
+import { arrayParam, big, rows, str } from "../../../db/values.js";
 import { formatIssuanceId } from "../core/ids.js";
+import { TERMINAL_STATES } from "../core/segments.js";
 import { entryHash, GENESIS_HASH, JOURNAL_COLUMNS, journalFromRow } from "./journal.js";
 import { replayJournal } from "./replay.js";
 
@@ -36,17 +37,18 @@ async function coverage(db: Db): Promise<Finding[]> {
 }
 
 async function uses(db: Db): Promise<Finding[]> {
+  const terminal = arrayParam(TERMINAL_STATES, "text");
   const mismatched = await rows(
     db,
     sql`SELECT DISTINCT u.issuance_id::text AS iss, coalesce(u.claim_id, u.report_id) AS use_id
         FROM use_ranges u JOIN segments s ON s.issuance_id = u.issuance_id AND s.serials && u.serials
-        WHERE s.state NOT IN ('claimed', 'government_used')
+        WHERE s.state <> ALL(${terminal})
            OR coalesce(s.claim_id, s.report_id) IS DISTINCT FROM coalesce(u.claim_id, u.report_id)`,
   );
   const sums = await rows(
     db,
     sql`WITH a AS (SELECT issuance_id, coalesce(claim_id, report_id) AS use_id, sum(upper(serials) - lower(serials)) AS q
-                   FROM segments WHERE state IN ('claimed', 'government_used') GROUP BY 1, 2),
+                   FROM segments WHERE state = ANY(${terminal}) GROUP BY 1, 2),
              b AS (SELECT issuance_id, coalesce(claim_id, report_id) AS use_id, sum(upper(serials) - lower(serials)) AS q
                    FROM use_ranges GROUP BY 1, 2)
         SELECT coalesce(a.issuance_id, b.issuance_id)::text AS iss, coalesce(a.use_id, b.use_id) AS use_id

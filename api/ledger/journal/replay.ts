@@ -1,6 +1,12 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { big, rows } from "../../../db/values.js";
+import {
+  type AuthorizationTerms,
+  type FirstTransferDefinition,
+  firstTransferAtAuthorization,
+  type Purpose,
+} from "../core/authorization.js";
 import { formatIssuanceId, type IssuanceId, issuanceIdOf, parseIssuanceId } from "../core/ids.js";
 import { normalize, type Range } from "../core/ranges.js";
 import { type ClaimType, decide, type Operation } from "../core/rules.js";
@@ -24,14 +30,32 @@ interface Issued extends Range {
 const text = (v: unknown): string => (typeof v === "string" ? v : "");
 const textOrNull = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
-/** What earlier entries said that later ones need: each project's host, each party's NDC-use reports. */
-interface History {
+/**
+ * What earlier entries said that later ones need: each project's host, each party's NDC-use
+ * reports, the terms of each authorization's latest version.
+ */
+export interface History {
   hosts: Map<string, string>;
   ndcReportsBy: Map<string, Set<string>>;
+  authorizations: Map<string, AuthorizationTerms>;
+  /** The cooperative approach each authorization names, where it names one. */
+  approaches: Map<string, string>;
+}
+
+export function emptyHistory(): History {
+  return { hosts: new Map(), ndcReportsBy: new Map(), authorizations: new Map(), approaches: new Map() };
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === "string") : []);
+
+/** Records the terms an authorization entry states and returns the operation that puts its units under it. */
+function authorizeFrom(history: History, terms: AuthorizationTerms): Operation {
+  history.authorizations.set(terms.id, terms);
+  return { kind: "authorize", authorizationId: terms.id, firstTransfer: firstTransferAtAuthorization(terms) };
 }
 
 /** The operation an entry recorded, `issued` for a new issuance, or `none` for entries that move no unit. */
-function operationOf(
+export function operationOf(
   kind: JournalKind,
   d: Record<string, unknown>,
   actor: string | null,
@@ -49,15 +73,51 @@ function operationOf(
     case "claim":
       // A claim with a transaction hash is a retirement seen on chain, of tokenized units.
       return typeof d.txHash === "string"
-        ? { kind: "retire_token", claimant: text(d.claimant), claimId: text(d.claimId) }
-        : { kind: "claim", holder: text(d.claimant), claimId: text(d.claimId), claimType: d.claimType as ClaimType };
+        ? {
+            kind: "retire_token",
+            claimant: text(d.claimant),
+            claimId: text(d.claimId),
+            claimType: d.claimType as ClaimType,
+            authorizations: history.authorizations,
+          }
+        : {
+            kind: "claim",
+            holder: text(d.claimant),
+            claimId: text(d.claimId),
+            claimType: d.claimType as ClaimType,
+            authorizations: history.authorizations,
+          };
     case "government_report.ndc_use": {
       const reports = history.ndcReportsBy.get(text(d.party)) ?? new Set<string>();
       history.ndcReportsBy.set(text(d.party), reports.add(text(d.reportId)));
       return { kind: "ndc_use", party: text(d.party), reportId: text(d.reportId) };
     }
     case "government_report.authorization":
-      return { kind: "authorize" };
+      // Before authorization records, this report stood for one: NDC use and compensation, first transfer at use.
+      return authorizeFrom(history, {
+        id: `auz_${text(d.reportId).slice(4)}`,
+        party: text(d.party),
+        purposes: ["ndc", "oimp"],
+        authorizedEntities: [],
+        firstTransfer: "use_or_cancellation",
+      });
+    case "authorization.version":
+      if (typeof d.cooperativeApproachId === "string") {
+        history.approaches.set(text(d.authorizationId), d.cooperativeApproachId);
+      }
+      return authorizeFrom(history, {
+        id: text(d.authorizationId),
+        party: text(d.party),
+        purposes: strings(d.purposes) as Purpose[],
+        authorizedEntities: strings(d.authorizedEntities),
+        firstTransfer: textOrNull(d.firstTransfer) as FirstTransferDefinition | null,
+      });
+    case "authorization.narrowed":
+      return { kind: "authorize", authorizationId: null, firstTransfer: false };
+    case "government_report.first_transfer":
+      return { kind: "first_transfer" };
+    case "government_report.cancellation":
+      return { kind: "cancel", reportId: text(d.reportId), authorizations: history.authorizations };
     case "government_report.corresponding_adjustment":
       return { kind: "adjust", hostNdcReports: history.ndcReportsBy.get(text(d.party)) ?? new Set() };
     case "tokenization":
@@ -71,6 +131,7 @@ function operationOf(
     case "organization.updated":
     case "key.created":
     case "key.revoked":
+    case "cooperative_approach.set":
     case "tokenization.confirmed":
       return "none";
   }
@@ -81,7 +142,7 @@ const PAGE = 10_000;
 export async function replayJournal(db: Db): Promise<Finding[]> {
   const findings: Finding[] = [];
   const issued: Issued[] = [];
-  const history: History = { hosts: new Map(), ndcReportsBy: new Map() };
+  const history = emptyHistory();
   const state = new Map<IssuanceId, Segment[]>();
   const locate = (serials: string): { issuance: Issued; range: Range } | undefined => {
     const r = parseSerials(serials);
@@ -140,7 +201,8 @@ export async function replayJournal(db: Db): Promise<Finding[]> {
   const stored = await rows(
     db,
     sql`SELECT s.issuance_id::text AS iss, s.id::text AS id, lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi,
-               s.state, s.holder, s.claim_id, s.report_id, s.token_id, s.authorized, s.corresponding_adjustment
+               s.state, s.holder, s.claim_id, s.report_id, s.token_id, s.authorization_id, s.first_transferred,
+               s.corresponding_adjustment
         FROM segments s ORDER BY s.issuance_id, lower(s.serials)`,
   );
   const tables = new Map<IssuanceId, Segment[]>();

@@ -6,6 +6,7 @@ import { normalize } from "../core/ranges.js";
 import { type ClaimType, claimPolicy } from "../core/rules.js";
 import { parseSerials } from "../core/serials.js";
 import { appendJournal } from "../journal/journal.js";
+import { authorizationsOver } from "../store/authorizations.js";
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
 import { lockIssuances } from "../store/segments.js";
 import { transact } from "../store/transact.js";
@@ -13,7 +14,7 @@ import { recordClaim } from "./claims.js";
 import { type Deps, newId } from "./deps.js";
 import { issuanceIdent, lowestUnits, unitEntry } from "./selection.js";
 import type { TokenOperation } from "./tokens.js";
-import { transitionLocked } from "./transition.js";
+import { itmoTrace, transitionLocked, unitsOf } from "./transition.js";
 
 /**
  * What the chain listener saw, applied to the ledger: retires become claims, the bridge's burns
@@ -114,7 +115,8 @@ export interface RetiredEvent extends ChainLog {
 
 /**
  * An on-chain retire becomes a claim on the lowest-numbered tokenized units of that issuance:
- * `compensation` when every one of them is authorized and correspondingly adjusted, else
+ * `compensation` when every one of them could be claimed so by the claimant (authorized by the host
+ * for OIMP, correspondingly adjusted, the claimant an authorized entity where any are named), else
  * `contribution`. A retire of more than the ledger has tokenized is drift, never a claim.
  */
 export async function applyRetired(deps: Deps, e: RetiredEvent): Promise<LogOutcome> {
@@ -133,11 +135,19 @@ export async function applyRetired(deps: Deps, e: RetiredEvent): Promise<LogOutc
     const groups = [{ ...ident, ranges: normalize(ranges) }];
     const claimant = await claimantFor(deps, tx, e.holder, at);
     const id = newId(deps, "clm");
-    let fullyAdjusted = true;
-    await transitionLocked(tx, groups, { kind: "retire_token", claimant: claimant.id, claimId: id }, (u) => {
-      fullyAdjusted &&= claimPolicy("compensation", u) === undefined;
+    const authorizations = await authorizationsOver(tx, groups);
+    const units = await unitsOf(tx, groups);
+    const compensates = units.every(({ g, parts }) =>
+      parts.every((u) => claimPolicy("compensation", u, claimant.id, g.hostCountry, authorizations) === undefined),
+    );
+    const claimType: ClaimType = compensates ? "compensation" : "contribution";
+    const moved = await transitionLocked(tx, groups, {
+      kind: "retire_token",
+      claimant: claimant.id,
+      claimId: id,
+      claimType,
+      authorizations,
     });
-    const claimType: ClaimType = fullyAdjusted ? "compensation" : "contribution";
     const day = e.blockTime.toISOString().slice(0, 10);
     await recordClaim(tx, groups, {
       id,
@@ -149,6 +159,7 @@ export async function applyRetired(deps: Deps, e: RetiredEvent): Promise<LogOutc
       at,
       txHash: e.txHash.toLowerCase(),
       chainDetails: { logIndex: e.logIndex, blockNumber: Number(e.blockNumber), holder: e.holder.toLowerCase() },
+      itmos: itmoTrace(moved),
     });
     return settleLog(tx, e, { outcome: "applied", claimId: id });
   });

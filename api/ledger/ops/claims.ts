@@ -4,12 +4,13 @@ import { arrayParam, big, date, day, type Row, rows, str, strOrNull, writeTogeth
 import { InvalidRequest, NotFound } from "../core/errors.js";
 import type { ClaimType } from "../core/rules.js";
 import { type JournalEntry, journalInserts, prepareJournal } from "../journal/journal.js";
+import { authorizationsOver } from "../store/authorizations.js";
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
 import { useRangesInsert } from "../store/segments.js";
 import { transact } from "../store/transact.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
-import { transitionLocked } from "./transition.js";
+import { type ItmoTrace, itmoTrace, transitionLocked } from "./transition.js";
 
 export type ClaimParams = Selection & {
   beneficiary: { name: string; country: string };
@@ -46,6 +47,8 @@ export interface ClaimRecord {
   claimantName?: string | undefined;
   txHash?: string | null;
   chainDetails?: Record<string, unknown>;
+  /** The ITMO blocks the claim used, for the Article 6 report. */
+  itmos?: ItmoTrace[];
 }
 
 /** The statement writing a claim's own row. */
@@ -81,6 +84,7 @@ export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c:
     period: c.period,
     quantity,
     ...(c.txHash ? { txHash: c.txHash, ...c.chainDetails } : {}),
+    ...(c.itmos?.length ? { itmos: c.itmos } : {}),
   };
   const input = unitEntry(groups, { kind: "claim", actor: c.claimant, at: c.at, details });
   const entries = await prepareJournal(tx, [input]);
@@ -123,8 +127,21 @@ export async function createClaim(deps: Deps, actor: Actor, p: ClaimParams): Pro
   const selection: Selection = "serials" in p ? { serials: p.serials } : { allocate: p.allocate };
   return transact(deps.db, async (tx) => {
     const groups = await lockSelection(tx, selection, actor.id);
-    await transitionLocked(tx, groups, { kind: "claim", holder: actor.id, claimId: id, claimType: p.claimType });
-    return recordClaim(tx, groups, { ...p, id, claimant: actor.id, claimantName: actor.name, at });
+    const moved = await transitionLocked(tx, groups, {
+      kind: "claim",
+      holder: actor.id,
+      claimId: id,
+      claimType: p.claimType,
+      authorizations: await authorizationsOver(tx, groups),
+    });
+    return recordClaim(tx, groups, {
+      ...p,
+      id,
+      claimant: actor.id,
+      claimantName: actor.name,
+      at,
+      itmos: itmoTrace(moved),
+    });
   });
 }
 

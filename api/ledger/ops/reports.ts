@@ -1,23 +1,40 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { arrayParam, rows, str } from "../../../db/values.js";
-import { Forbidden } from "../core/errors.js";
+import { CONSISTENCY_FINDINGS, type ConsistencyFinding, ndcUseFindings } from "../core/authorization.js";
+import { Forbidden, InvalidRequest } from "../core/errors.js";
 import type { Operation } from "../core/rules.js";
 import { appendJournal } from "../journal/journal.js";
+import { authorizationsOver } from "../store/authorizations.js";
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
 import { insertUseRanges } from "../store/segments.js";
 import { transact } from "../store/transact.js";
+import { JCM_ACQUIRING_PARTY, requireParties, writeAuthorization } from "./authorizations.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { lockSelection, quantityOfGroups, unitEntry } from "./selection.js";
-import { transitionLocked } from "./transition.js";
+import { itmoTrace, transitionLocked } from "./transition.js";
 
-export type ReportKind = "ndc_use" | "authorization" | "corresponding_adjustment";
+export { JCM_ACQUIRING_PARTY } from "./authorizations.js";
+
+export const REPORT_KINDS = [
+  "ndc_use",
+  "authorization",
+  "corresponding_adjustment",
+  "first_transfer",
+  "cancellation",
+] as const;
+export type ReportKind = (typeof REPORT_KINDS)[number];
+export type CancellationPurpose = "voluntary" | "omge";
 
 export interface ReportParams {
   kind: ReportKind;
   year: number;
   serials: string[];
   reference: string;
+  /** `first_transfer`: the Party the units go to (Japan, for the JCM). */
+  acquiringParty?: string | undefined;
+  /** `cancellation`: voluntary, or for overall mitigation in global emissions. */
+  purpose?: CancellationPurpose | undefined;
 }
 
 export interface GovernmentReport {
@@ -30,14 +47,12 @@ export interface GovernmentReport {
   reference: string;
   journalSeq: number;
   createdAt: string;
-}
-
-/** JCM is bilateral: Japan and the host country are the parties of every project. */
-export const JCM_ACQUIRING_PARTY = "JP";
-
-function partyMayReport(kind: ReportKind, party: string, g: IssuanceTargets): boolean {
-  if (kind === "corresponding_adjustment") return party === g.hostCountry;
-  return party === g.hostCountry || party === JCM_ACQUIRING_PARTY;
+  acquiringParty?: string;
+  purpose?: CancellationPurpose;
+  /** `authorization`: the authorization record the report made. */
+  authorizationId?: string;
+  /** `ndc_use` by an acquiring Party: what the UNFCCC's consistency checks would find missing. */
+  consistency?: ConsistencyFinding[];
 }
 
 /** Reports of `party` that used any of the target units toward its NDC. */
@@ -62,67 +77,138 @@ async function ndcUsesOf(tx: Db, groups: readonly IssuanceTargets[], party: stri
   return new Set(found.map((r) => str(r.report_id)));
 }
 
-/** The rule a report applies to its units. */
-function operationOf(
-  kind: ReportKind,
-  reportId: string,
-  party: string,
-  hostNdcReports: ReadonlySet<string>,
-): Operation {
-  switch (kind) {
-    case "ndc_use":
-      return { kind: "ndc_use", party, reportId };
-    case "authorization":
-      return { kind: "authorize" };
-    case "corresponding_adjustment":
-      return { kind: "adjust", hostNdcReports };
+function requireKindFields(p: ReportParams): void {
+  const errors: { path: string; message: string }[] = [];
+  if (p.kind === "first_transfer" && p.acquiringParty !== JCM_ACQUIRING_PARTY) {
+    errors.push({ path: "acquiringParty", message: `a first transfer of JCM units goes to ${JCM_ACQUIRING_PARTY}` });
   }
+  if (p.kind !== "first_transfer" && p.acquiringParty !== undefined) {
+    errors.push({ path: "acquiringParty", message: "only a first transfer names an acquiring Party" });
+  }
+  if (p.kind === "cancellation" && p.purpose === undefined) {
+    errors.push({ path: "purpose", message: "a cancellation is voluntary or for OMGE" });
+  }
+  if (p.kind !== "cancellation" && p.purpose !== undefined) {
+    errors.push({ path: "purpose", message: "only a cancellation has a purpose" });
+  }
+  if (errors.length > 0) throw new InvalidRequest(errors);
 }
 
-/** A government's report on units: NDC use (terminal), or an attribute that decides claim types. */
+/** The reference an authorization made by a report takes: its own, unless the Party used it already. */
+async function freeReference(tx: Db, party: string, reference: string, reportId: string): Promise<string> {
+  const [taken] = await rows(tx, sql`SELECT 1 FROM authorizations WHERE party = ${party} AND reference = ${reference}`);
+  return taken ? `${reference} [${reportId}]` : reference;
+}
+
+/**
+ * A government's report on units: NDC use and cancellation (terminal), an authorization (made an
+ * authorization record for NDC use and voluntary compensation), a first transfer, or a
+ * corresponding adjustment.
+ */
 export async function createGovernmentReport(deps: Deps, actor: Actor, p: ReportParams): Promise<GovernmentReport> {
   const party = actor.country;
   if (!party) throw new Forbidden("A government organization needs a country to report as a party");
+  requireKindFields(p);
   const at = deps.clock();
   const id = newId(deps, "rpt");
   return transact(deps.db, async (tx) => {
-    const groups = await lockSelection(tx, { serials: p.serials }, actor.id);
-    const foreign = groups.filter((g) => !partyMayReport(p.kind, party, g));
-    if (foreign.length > 0) {
-      const who = p.kind === "corresponding_adjustment" ? "the host country" : "Japan or the host country";
-      throw new Forbidden(
-        `Only ${who} may report ${p.kind} on units of ${[...new Set(foreign.map((g) => g.project))].join(", ")}; ${party} is not`,
-      );
-    }
-    const ownNdcUses = p.kind === "corresponding_adjustment" ? await ndcUsesOf(tx, groups, party) : new Set<string>();
-    await transitionLocked(tx, groups, operationOf(p.kind, id, party, ownNdcUses));
-    if (p.kind === "ndc_use") {
-      await insertUseRanges(
+    const extra: Pick<GovernmentReport, "acquiringParty" | "purpose" | "authorizationId" | "consistency"> = {
+      ...(p.acquiringParty ? { acquiringParty: p.acquiringParty } : {}),
+      ...(p.purpose ? { purpose: p.purpose } : {}),
+    };
+    let written: { serials: string[]; quantity: number; journalSeq: bigint };
+    if (p.kind === "authorization") {
+      const authorizationId = `auz_${id.slice(4)}`;
+      const reference = await freeReference(tx, party, p.reference, id);
+      written = await writeAuthorization(
         tx,
-        groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
-        { reportId: id },
+        { deps, actor, party, at },
+        {
+          reference,
+          date: at.toISOString().slice(0, 10),
+          purposes: ["ndc", "oimp"],
+          oimpPurposes: ["voluntary"],
+          firstTransfer: "use_or_cancellation",
+          serials: p.serials,
+        },
+        { id: authorizationId, details: { reportId: id, year: p.year } },
       );
+      extra.authorizationId = authorizationId;
+    } else {
+      const groups = await lockSelection(tx, { serials: p.serials }, actor.id);
+      const hostOnly = p.kind === "corresponding_adjustment" || p.kind === "first_transfer";
+      requireParties(party, groups, p.kind, hostOnly);
+      const op = await operationOf(tx, p.kind, id, party, groups);
+      const findings = new Set<ConsistencyFinding>();
+      const authorizations = p.kind === "ndc_use" ? await authorizationsOver(tx, groups) : new Map();
+      const moved = await transitionLocked(tx, groups, op, (u) => {
+        if (p.kind === "ndc_use" && party === JCM_ACQUIRING_PARTY) {
+          for (const f of ndcUseFindings(u, authorizations)) findings.add(f);
+        }
+      });
+      if (p.kind === "ndc_use" && party === JCM_ACQUIRING_PARTY) {
+        extra.consistency = CONSISTENCY_FINDINGS.filter((f) => findings.has(f));
+      }
+      if (p.kind === "ndc_use" || p.kind === "cancellation") {
+        await insertUseRanges(
+          tx,
+          groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
+          { reportId: id },
+        );
+      }
+      const quantity = quantityOfGroups(groups);
+      const itmos = itmoTrace(moved);
+      const details = {
+        reportId: id,
+        party,
+        kind: p.kind,
+        year: p.year,
+        reference: p.reference,
+        quantity,
+        ...extra,
+        ...(itmos.length > 0 ? { itmos } : {}),
+      };
+      const [entry] = await appendJournal(tx, [
+        unitEntry(groups, { kind: `government_report.${p.kind}`, actor: actor.id, at, details }),
+      ]);
+      written = { serials: formatTargets(groups), quantity, journalSeq: entry?.seq ?? 0n };
     }
-    const quantity = quantityOfGroups(groups);
-    const details = { reportId: id, party, kind: p.kind, year: p.year, reference: p.reference, quantity };
-    const [entry] = await appendJournal(tx, [
-      unitEntry(groups, { kind: `government_report.${p.kind}`, actor: actor.id, at, details }),
-    ]);
-    const serials = formatTargets(groups);
     await tx.execute(sql`
-      INSERT INTO government_reports (id, organization_id, party, kind, year, reference, serials, quantity, journal_seq, created_at)
-      VALUES (${id}, ${actor.id}, ${party}, ${p.kind}, ${p.year}, ${p.reference}, ${arrayParam(serials, "text")},
-              ${quantity}, ${entry?.seq ?? 0n}, ${at.toISOString()})`);
+      INSERT INTO government_reports (id, organization_id, party, kind, year, reference, serials, quantity, details,
+                                      journal_seq, created_at)
+      VALUES (${id}, ${actor.id}, ${party}, ${p.kind}, ${p.year}, ${p.reference}, ${arrayParam(written.serials, "text")},
+              ${written.quantity}, ${JSON.stringify(extra)}::jsonb, ${written.journalSeq}, ${at.toISOString()})`);
     return {
       id,
       party,
       kind: p.kind,
       year: p.year,
-      serials,
-      quantity,
+      serials: written.serials,
+      quantity: written.quantity,
       reference: p.reference,
-      journalSeq: Number(entry?.seq ?? 0n),
+      journalSeq: Number(written.journalSeq),
       createdAt: at.toISOString(),
+      ...extra,
     };
   });
+}
+
+/** The rule a report applies to its units. */
+async function operationOf(
+  tx: Db,
+  kind: Exclude<ReportKind, "authorization">,
+  reportId: string,
+  party: string,
+  groups: readonly IssuanceTargets[],
+): Promise<Operation> {
+  switch (kind) {
+    case "ndc_use":
+      return { kind: "ndc_use", party, reportId };
+    case "cancellation":
+      return { kind: "cancel", reportId, authorizations: await authorizationsOver(tx, groups) };
+    case "first_transfer":
+      return { kind: "first_transfer" };
+    case "corresponding_adjustment":
+      return { kind: "adjust", hostNdcReports: await ndcUsesOf(tx, groups, party) };
+  }
 }

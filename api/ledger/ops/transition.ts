@@ -2,13 +2,21 @@ import type { Db } from "../../../db/client.js";
 import { type Conflict, invariant, SerialsConflict } from "../core/errors.js";
 import {
   decide,
+  FORBIDDEN_REFUSALS,
   type Operation,
   POLICY_REFUSALS,
   REFUSALS,
   type RefusalCode,
   strongestRefusal,
 } from "../core/rules.js";
-import { planChange, type RefusedPart, type UnitAttrs } from "../core/segments.js";
+import {
+  type Changed,
+  partsWithin,
+  planChange,
+  type RefusedPart,
+  type Segment,
+  type UnitAttrs,
+} from "../core/segments.js";
 import { formatSerials } from "../core/serials.js";
 import type { IssuanceTargets } from "../store/resolve.js";
 import { loadSegments, replaceSegments } from "../store/segments.js";
@@ -23,7 +31,9 @@ export function toConflict(g: IssuanceTargets, p: RefusedPart): RefusedConflict 
     claimId: p.claimId,
     reportId: p.reportId,
     tokenId: p.tokenId,
-    authorized: p.authorized,
+    authorized: p.authorizationId !== null,
+    authorizationId: p.authorizationId,
+    firstTransferred: p.firstTransferred,
     correspondingAdjustment: p.correspondingAdjustment,
     reason: p.reason,
   };
@@ -40,20 +50,39 @@ export function refusal(conflicts: readonly RefusedConflict[]): SerialsConflict 
   const [first, ...rest] = shown;
   invariant(first !== undefined, "a refusal names at least one refused part");
   const code = strongestRefusal(first.reason, ...rest.map((c) => c.reason));
-  return new SerialsConflict(code, REFUSALS[code], [...shown]);
+  return new SerialsConflict(code, REFUSALS[code], [...shown], {}, FORBIDDEN_REFUSALS.has(code) ? 403 : 409);
+}
+
+/** The target units of each group as they stand, without changing them (the caller holds the locks). */
+export async function unitsOf(
+  db: Db,
+  groups: readonly IssuanceTargets[],
+): Promise<{ g: IssuanceTargets; parts: Segment[] }[]> {
+  const out = [];
+  for (const g of groups) {
+    const existing = await loadSegments(db, g.issuanceId, g.ranges);
+    out.push({ g, parts: g.ranges.flatMap((r) => partsWithin(existing, r)) });
+  }
+  return out;
+}
+
+export interface Transition {
+  g: IssuanceTargets;
+  changed: Changed[];
 }
 
 /**
  * Applies `op` to every target unit of issuances whose locks the caller already holds, or throws
  * a `SerialsConflict` naming every refused part and writes nothing. `seen` is shown each unit's
- * attributes before the change, for callers that derive something from them.
+ * attributes before the change, for callers that derive something from them. Returns what became
+ * of the target units.
  */
 export async function transitionLocked(
   db: Db,
   groups: readonly IssuanceTargets[],
   op: Operation,
   seen?: (before: UnitAttrs) => void,
-): Promise<void> {
+): Promise<Transition[]> {
   const plans = [];
   const conflicts: RefusedConflict[] = [];
   for (const g of groups) {
@@ -67,4 +96,43 @@ export async function transitionLocked(
   }
   if (conflicts.length > 0) throw refusal(conflicts);
   for (const { g, existing, plan } of plans) await replaceSegments(db, g.issuanceId, existing, plan.next);
+  return plans.map(({ g, plan }) => ({ g, changed: plan.changed }));
+}
+
+/** ITMO blocks a journal entry acted on: units under an authorization, and whether it first transferred them. */
+export interface ItmoTrace {
+  serials: string;
+  authorizationId: string;
+  firstTransfer: boolean;
+}
+
+/**
+ * The ITMO blocks of a transition, for its journal entry: the AEF is derived from these, so a
+ * block is split wherever its authorization or its first transfer differs.
+ */
+export function itmoTrace(transitions: readonly Transition[]): ItmoTrace[] {
+  return transitions.flatMap(({ g, changed }) => {
+    const blocks: { start: bigint; end: bigint; authorizationId: string; firstTransfer: boolean }[] = [];
+    for (const c of changed) {
+      const authorizationId = c.after.authorizationId ?? c.before.authorizationId;
+      if (authorizationId === null) continue;
+      const firstTransfer = !c.before.firstTransferred && c.after.firstTransferred;
+      const last = blocks.at(-1);
+      if (
+        last &&
+        last.end + 1n === c.start &&
+        last.authorizationId === authorizationId &&
+        last.firstTransfer === firstTransfer
+      ) {
+        last.end = c.end;
+      } else {
+        blocks.push({ start: c.start, end: c.end, authorizationId, firstTransfer });
+      }
+    }
+    return blocks.map((b) => ({
+      serials: formatSerials({ ...g, start: b.start, end: b.end }),
+      authorizationId: b.authorizationId,
+      firstTransfer: b.firstTransfer,
+    }));
+  });
 }

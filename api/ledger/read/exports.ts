@@ -137,7 +137,8 @@ export function claimsCsv(
         db,
         sql`SELECT c.id, c.created_at, c.claimant_id, o.name AS claimant_name, c.beneficiary_name, c.beneficiary_country,
                    c.claim_type, c.purpose, c.period_start, c.period_end, c.tx_hash,
-                   lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi, s.authorized, s.corresponding_adjustment,
+                   lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi,
+                   s.authorization_id IS NOT NULL AS authorized, s.corresponding_adjustment,
                    i.registry, i.project_ref, i.vintage, p.host_country
             FROM claims c
             JOIN organizations o ON o.id = c.claimant_id

@@ -23,7 +23,7 @@ export async function listHoldings(
   const found = await rows(
     db,
     sql`SELECT s.issuance_id::text AS iss, lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi, s.state,
-               s.authorized, s.corresponding_adjustment, i.registry, i.project_ref, i.vintage
+               s.authorization_id IS NOT NULL AS authorized, s.corresponding_adjustment, i.registry, i.project_ref, i.vintage
         FROM segments s JOIN issuances i ON i.id = s.issuance_id
         WHERE s.holder = ${holder} AND s.state IN ('held', 'tokenized')
           AND (s.issuance_id, lower(s.serials)) > (${iss ?? 0n}, ${start ?? 0n})

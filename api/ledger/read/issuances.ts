@@ -70,7 +70,7 @@ export function segmentView(ident: { registry: string; project: string; vintage:
     claimId: s.claimId,
     reportId: s.reportId,
     tokenId: s.tokenId,
-    authorized: s.authorized,
+    authorized: s.authorizationId !== null,
     correspondingAdjustment: s.correspondingAdjustment,
   };
 }

@@ -3,7 +3,9 @@ import { type SQL, sql } from "drizzle-orm";
 import { type Db, runsInProcess } from "../../../db/client.js";
 import { overlapsRange } from "../../../db/range-lookup.js";
 import { arrayParam, big, preparedRows, type Row, strOrNull } from "../../../db/values.js";
+import type { Purpose } from "../core/authorization.js";
 import { InvalidRequest, invariant, LedgerError } from "../core/errors.js";
+import { type ItmoBlock, itmoBlock } from "../core/itmo.js";
 import { normalize, type Range } from "../core/ranges.js";
 import { coversExactly, partsWithin, type Segment, TERMINAL_STATES } from "../core/segments.js";
 import { formatSerials, quantityOf, type SerialRange, tryParseSerials } from "../core/serials.js";
@@ -31,6 +33,23 @@ export interface StatusPart {
   tokenId?: string;
   authorized: boolean;
   correspondingAdjustment: boolean;
+  /** The Article 6.2 authorization covering the units, as its latest version states it. */
+  authorization: PartAuthorization | null;
+  /** The ITMO ids of the part's first and last unit, where the units are ITMOs of a known cooperative approach. */
+  itmo: ItmoBlock | null;
+}
+
+export interface PartAuthorization {
+  id: string;
+  purposes: Purpose[];
+  firstTransferred: boolean;
+  correspondingAdjustment: boolean;
+}
+
+/** What a status needs of an authorization beyond its id: its purposes and the approach of its ITMOs. */
+export interface AuthorizationFacts {
+  purposes: Purpose[];
+  approachId: string | null;
 }
 
 export interface Status {
@@ -83,17 +102,29 @@ interface UseRow extends Range {
   useId: string;
 }
 
-function part(r: ResolvedRange, s: Segment): StatusPart {
+export function part(r: ResolvedRange, s: Segment, facts: ReadonlyMap<string, AuthorizationFacts>): StatusPart {
+  const serials = { ...r, start: s.start, end: s.end };
+  const auz = s.authorizationId === null ? undefined : facts.get(s.authorizationId);
   return {
-    serials: formatSerials({ ...r, start: s.start, end: s.end }),
+    serials: formatSerials(serials),
     quantity: Number(quantityOf(s)),
     state: s.state,
     ...(s.holder ? { holder: s.holder } : {}),
     ...(s.claimId ? { claimId: s.claimId } : {}),
     ...(s.reportId ? { reportId: s.reportId } : {}),
     ...(s.tokenId ? { tokenId: s.tokenId } : {}),
-    authorized: s.authorized,
+    authorized: s.authorizationId !== null,
     correspondingAdjustment: s.correspondingAdjustment,
+    authorization:
+      s.authorizationId === null
+        ? null
+        : {
+            id: s.authorizationId,
+            purposes: auz?.purposes ?? [],
+            firstTransferred: s.firstTransferred,
+            correspondingAdjustment: s.correspondingAdjustment,
+          },
+    itmo: auz?.approachId ? itmoBlock(auz.approachId, r.hostCountry, serials) : null,
   };
 }
 
@@ -161,15 +192,22 @@ export function statusSql(pages: readonly PageSpec[], maxRows: number): SQL {
   )})
       SELECT h.ord, h.id::text AS iss, h.project_ref, h.vintage, h.lo::text AS iss_lo,
              h.hi::text AS iss_hi, h.host_country, x.src, x.id::text AS id, x.lo::text AS lo, x.hi::text AS hi,
-             x.state, x.holder, x.claim_id, x.report_id, x.token_id, x.authorized, x.corresponding_adjustment
+             x.state, x.holder, x.claim_id, x.report_id, x.token_id, x.authorization_id, x.first_transferred,
+             x.corresponding_adjustment, x.purposes, x.approach
       FROM h LEFT JOIN LATERAL (
         (SELECT 's' AS src, s.id, lower(s.serials) AS lo, upper(s.serials) - 1 AS hi, s.state, s.holder,
-               s.claim_id, s.report_id, s.token_id, s.authorized, s.corresponding_adjustment
+               s.claim_id, s.report_id, s.token_id, s.authorization_id, s.first_transferred, s.corresponding_adjustment,
+               v.purposes, coalesce(v.cooperative_approach_id, ca.id) AS approach
          FROM segments s
+         LEFT JOIN LATERAL (
+           SELECT purposes, cooperative_approach_id FROM authorization_versions
+           WHERE authorization_id = s.authorization_id ORDER BY version DESC LIMIT 1) v ON true
+         LEFT JOIN cooperative_approaches ca ON ca.partner = h.host_country
          WHERE ${overlapsRange("segments", "s", sql`h.id`, sql`h.w`, sql`h.e`)}
          ORDER BY lower(s.serials) LIMIT h.n)
         UNION ALL
-        (SELECT 'u', u.id, lower(u.serials), upper(u.serials) - 1, NULL, NULL, u.claim_id, u.report_id, NULL, NULL, NULL
+        (SELECT 'u', u.id, lower(u.serials), upper(u.serials) - 1, NULL, NULL, u.claim_id, u.report_id, NULL, NULL,
+                NULL, NULL, NULL, NULL
          FROM use_ranges u
          WHERE ${overlapsRange("use_ranges", "u", sql`h.id`, sql`h.w`, sql`h.e`)}
          ORDER BY lower(u.serials) LIMIT h.n)
@@ -181,6 +219,7 @@ interface Found {
   hits: IssuanceHit[];
   segs: Segment[];
   uses: UseRow[];
+  authorizations: Map<string, AuthorizationFacts>;
 }
 
 /** How many ranges one status statement looks up, and how many rows it may return, on this database. */
@@ -189,13 +228,21 @@ export function statementBounds(db: Db): { ranges: number; rows: number } {
 }
 
 function foundOf(pages: readonly PageSpec[], rows: readonly Row[]): Found[] {
-  const out: Found[] = pages.map(() => ({ hits: [], segs: [], uses: [] }));
+  const out: Found[] = pages.map(() => ({ hits: [], segs: [], uses: [], authorizations: new Map() }));
   for (const row of rows) {
     const own = out[Number(row.ord) - 1] as Found;
     const iss = String(row.iss);
     if (!own.hits.some((h) => String(h.id) === iss)) own.hits.push(hitFromRow(row));
-    if (row.src === "s") own.segs.push(segmentFromRow(row));
-    else if (row.src === "u") {
+    if (row.src === "s") {
+      const s = segmentFromRow(row);
+      own.segs.push(s);
+      if (s.authorizationId !== null) {
+        own.authorizations.set(s.authorizationId, {
+          purposes: (row.purposes as Purpose[] | null) ?? [],
+          approachId: strOrNull(row.approach),
+        });
+      }
+    } else if (row.src === "u") {
       own.uses.push({
         start: big(row.lo),
         end: big(row.hi),
@@ -255,7 +302,7 @@ function pageOf(log: Logger, range: ResolvedRange, from: bigint, limit: number, 
     serials: formatSerials(range),
     quantity: Number(quantityOf(range)),
     doubleCounted,
-    parts: parts.map((s) => part(range, s)),
+    parts: parts.map((s) => part(range, s, found.authorizations)),
     nextCursor: more ? String(window.end + 1n) : null,
   };
 }

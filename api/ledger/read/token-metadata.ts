@@ -25,7 +25,7 @@ export async function tokenMetadata(db: Db, tokenId: string, baseUrl: string): P
   );
   const [flags] = await rows(
     db,
-    sql`SELECT coalesce(sum(upper(serials) - lower(serials)) FILTER (WHERE authorized), 0)::text AS auth,
+    sql`SELECT coalesce(sum(upper(serials) - lower(serials)) FILTER (WHERE authorization_id IS NOT NULL), 0)::text AS auth,
                coalesce(sum(upper(serials) - lower(serials)) FILTER (WHERE corresponding_adjustment), 0)::text AS ca,
                coalesce(sum(upper(serials) - lower(serials)), 0)::text AS total
         FROM segments WHERE issuance_id = ${id} AND state = 'tokenized'`,

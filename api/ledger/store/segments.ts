@@ -13,7 +13,7 @@ export interface StoredSegment extends Segment {
 
 export const SEGMENT_COLUMNS =
   sql.raw(`s.id::text AS id, lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi,
-  s.state, s.holder, s.claim_id, s.report_id, s.token_id, s.authorized, s.corresponding_adjustment`);
+  s.state, s.holder, s.claim_id, s.report_id, s.token_id, s.authorization_id, s.first_transferred, s.corresponding_adjustment`);
 
 export function segmentFromRow(row: Row): StoredSegment {
   return {
@@ -25,7 +25,8 @@ export function segmentFromRow(row: Row): StoredSegment {
     claimId: strOrNull(row.claim_id),
     reportId: strOrNull(row.report_id),
     tokenId: strOrNull(row.token_id),
-    authorized: bool(row.authorized),
+    authorizationId: strOrNull(row.authorization_id),
+    firstTransferred: bool(row.first_transferred),
     correspondingAdjustment: bool(row.corresponding_adjustment),
   };
 }
@@ -102,8 +103,9 @@ export async function insertSegments(db: Db, issuanceId: bigint | bigint[], segs
   await preparedRows(
     db,
     sql`
-    INSERT INTO segments (issuance_id, serials, state, holder, claim_id, report_id, token_id, authorized, corresponding_adjustment)
-    SELECT u.iss, int8range(u.s, u.e, '[]'), u.state, u.holder, u.claim, u.report, u.token, u.auth, u.ca
+    INSERT INTO segments (issuance_id, serials, state, holder, claim_id, report_id, token_id, authorization_id,
+                          first_transferred, corresponding_adjustment)
+    SELECT u.iss, int8range(u.s, u.e, '[]'), u.state, u.holder, u.claim, u.report, u.token, u.auth, u.ft, u.ca
     FROM unnest(${arrayParam(ids, "int8")}, ${arrayParam(
       segs.map((s) => s.start),
       "int8",
@@ -126,12 +128,15 @@ export async function insertSegments(db: Db, issuanceId: bigint | bigint[], segs
       segs.map((s) => s.tokenId),
       "text",
     )}, ${arrayParam(
-      segs.map((s) => s.authorized),
+      segs.map((s) => s.authorizationId),
+      "text",
+    )}, ${arrayParam(
+      segs.map((s) => s.firstTransferred),
       "bool",
     )}, ${arrayParam(
       segs.map((s) => s.correspondingAdjustment),
       "bool",
-    )}) AS u(iss, s, e, state, holder, claim, report, token, auth, ca)`,
+    )}) AS u(iss, s, e, state, holder, claim, report, token, auth, ft, ca)`,
   );
 }
 

@@ -2,16 +2,18 @@ import type { RouteHandler } from "@hono/zod-openapi";
 import type { AppEnv } from "../../http/env.js";
 import { slicedJson } from "../../http/sliced-json.js";
 import * as status from "../../ledger/read/status.js";
+import { statusAt } from "../../ledger/read/status-at.js";
 import type * as routes from "./status.routes.js";
 
 export const getStatus: RouteHandler<typeof routes.getStatus, AppEnv> = async (c) => {
   const { db, log } = c.get("deps");
-  const { limit, cursor } = c.req.valid("query");
+  const { limit, cursor, at } = c.req.valid("query");
   const query = {
     serials: c.req.valid("param").serials,
     limit,
     cursor: cursor === undefined ? undefined : BigInt(cursor),
   };
+  if (at !== undefined) return c.json(await statusAt(db, { ...query, at: new Date(at) }), 200);
   return c.json(await status.coalescedStatusOf(db, log, query), 200);
 };
 

@@ -1,7 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { json, NumericCursor, problems, SerialString } from "../../http/schemas.js";
+import { ItmoBlock, json, NumericCursor, problems, SerialString } from "../../http/schemas.js";
+import { PURPOSES } from "../../ledger/core/authorization.js";
 import { UNIT_STATES } from "../../ledger/core/segments.js";
 import { STATUS_LIMITS } from "../../ledger/read/status.js";
+import { STATUS_AT_LIMITS } from "../../ledger/read/status-at.js";
 
 const Part = z.object({
   serials: z.string(),
@@ -13,6 +15,16 @@ const Part = z.object({
   tokenId: z.string().optional(),
   authorized: z.boolean(),
   correspondingAdjustment: z.boolean(),
+  authorization: z
+    .object({
+      id: z.string().openapi({ example: "auz_01jd0k5x2m3n4p5q6r7s8t9v0w" }),
+      purposes: z.array(z.enum(PURPOSES)),
+      firstTransferred: z.boolean(),
+      correspondingAdjustment: z.boolean(),
+    })
+    .nullable()
+    .openapi({ description: "The Article 6.2 authorization covering the units, as its latest version states it" }),
+  itmo: ItmoBlock.nullable(),
 });
 
 export const Status = z
@@ -25,6 +37,10 @@ export const Status = z
       description:
         "Where the parts continue: the first unit of the next page (`GET /v1/status/{serials}?cursor=`), or null when they end here",
     }),
+    at: z
+      .string()
+      .optional()
+      .openapi({ description: "`?at=`: the moment the state is shown at, replayed from the journal" }),
   })
   .openapi("Status");
 
@@ -44,9 +60,16 @@ export const getStatus = createRoute({
         .default(STATUS_LIMITS.partsPerPage)
         .openapi({ description: "parts per page" }),
       cursor: NumericCursor.openapi({ description: "the first unit of the page: a `nextCursor`" }),
+      at: z.iso
+        .datetime({ offset: true })
+        .optional()
+        .openapi({
+          description: `The state at this moment, replayed from the journal entries that touched the range (at most ${STATUS_AT_LIMITS.entries}; more: 422 \`history_too_long\`)`,
+          example: "2025-12-31T23:59:59Z",
+        }),
     }),
   },
-  responses: { 200: json(Status, "The status"), ...problems(400, 404) },
+  responses: { 200: json(Status, "The status"), ...problems(400, 404, 422) },
 });
 
 export const batchStatus = createRoute({

@@ -1,0 +1,2 @@
+ALTER TABLE "segments" ADD CONSTRAINT "segments_authorization_id_authorizations_id_fk" FOREIGN KEY ("authorization_id") REFERENCES "public"."authorizations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "segments" DROP COLUMN "authorized";

@@ -1,0 +1,1 @@
+CREATE INDEX "journal_kind_at" ON "journal" USING btree ("kind","at");
