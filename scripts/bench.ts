@@ -26,6 +26,7 @@ import {
   serial,
   summary,
 } from "./bench/scenarios.js";
+import { measureStatusAt, type StatusAtFigure } from "./bench/status-at.js";
 import { measureMirrorGas } from "./bench-gas.js";
 import { type Running, startQuietServer } from "./processes.js";
 
@@ -239,9 +240,35 @@ async function measureHostile(kind: "pglite" | "postgres"): Promise<void> {
   }
 }
 
+/** `status_at`: the point-in-time lookup at growing history lengths (value: p50 at the longest). */
+async function measureHistory(kind: "pglite" | "postgres"): Promise<void> {
+  const ledger = await emptyLedger(kind, "status_at");
+  const database =
+    kind === "pglite"
+      ? await openDatabase({ kind: "pglite", dataDir: `${ledger.env.DATA_DIR}/pglite` })
+      : await openDatabase({ kind: "postgres", url: postgresDatabase("jcm_bench_status_at").url });
+  try {
+    const figures = await measureStatusAt(database.db, quick ? [10, 100, 1_000] : [10, 100, 1_000, 10_000]);
+    const longest = figures.at(-1) as StatusAtFigure;
+    add({
+      name: "status_at",
+      db: kind,
+      value: longest.p50_ms,
+      unit: `ms p50 at ${longest.entries.toLocaleString("en")} entries`,
+      p50_ms: longest.p50_ms,
+      p99_ms: longest.p99_ms,
+      p50_by_entries: Object.fromEntries(figures.map((f) => [f.entries, f.p50_ms])),
+    });
+  } finally {
+    await database.close();
+    await ledger.drop();
+  }
+}
+
 async function runKind(kind: "pglite" | "postgres"): Promise<void> {
   console.log(`\n${kind}`);
   await measureHostile(kind);
+  await measureHistory(kind);
   const scaleP50: Record<number, number> = {};
   for (const size of sizes) {
     const { database, env } = await openBenchDatabase(kind, size);

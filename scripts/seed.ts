@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import { createKey, createOrganization, type Organization } from "../api/accounts/organizations.js";
 import { parseCsv } from "../api/import/csv.js";
+import { createAuthorization, setCooperativeApproach } from "../api/ledger/ops/authorizations.js";
 import { createClaim } from "../api/ledger/ops/claims.js";
 import type { Actor, Deps } from "../api/ledger/ops/deps.js";
 import { createIssuance } from "../api/ledger/ops/issuances.js";
@@ -9,14 +10,14 @@ import { deposit, transfer } from "../api/ledger/ops/movements.js";
 import { createProject } from "../api/ledger/ops/projects.js";
 import { createGovernmentReport } from "../api/ledger/ops/reports.js";
 import type { IssuanceView } from "../api/ledger/read/issuances.js";
-import { rows } from "../db/values.js";
+import { rows, str } from "../db/values.js";
 
 /**
  * A living demo built from real JCM data (scripts/seed-data, copied from the public sources its
  * README names): every registered project with its real title, host country and methodology, and
  * every issuance decision with issued amounts, into Japan's and the partner's registries. The
- * companies are fictional and say so; their holdings, claims and the government reports are
- * illustrations of the workflow on those real issuances.
+ * companies are fictional and say so; their holdings, claims, the government reports and the
+ * Article 6.2 authorizations are illustrations of the workflow on those real issuances.
  */
 const dataDir = new URL("./seed-data/", import.meta.url);
 
@@ -120,11 +121,42 @@ export async function seed(deps: Deps): Promise<SeedResult> {
     organizationId: steppe.id,
     registryReference: "MN-JCM-TR-2026-0107",
   });
-  await createGovernmentReport(deps, actorOf(mongolia), {
-    kind: "authorization",
-    year: 2026,
-    serials: [range(mn006, 0, 1999)],
+  // Japan authorized the JCM as an Article 6.2 cooperative approach in March 2025; the UNFCCC
+  // identifiers of the approaches and Mongolia's letters of authorization below are illustrative.
+  const [operator] = await rows(deps.db, sql`SELECT id FROM organizations WHERE role = 'admin' ORDER BY id LIMIT 1`);
+  const admin: Actor = {
+    id: operator
+      ? str(operator.id)
+      : (await createOrganization(deps, null, { name: "Administrators", role: "admin" })).id,
+    role: "admin",
+    country: null,
+    registries: [],
+  };
+  await setCooperativeApproach(deps, admin, "MN", {
+    id: "CA0001",
+    name: "JCM Japan–Mongolia (identifier illustrative)",
+  });
+  await setCooperativeApproach(deps, admin, "ID", {
+    id: "CA0002",
+    name: "JCM Japan–Indonesia (identifier illustrative)",
+  });
+  const today = deps.clock().toISOString().slice(0, 10);
+  await createAuthorization(deps, actorOf(mongolia), {
     reference: "MN-LoA-2026-01 (illustrative)",
+    date: today,
+    purposes: ["oimp"],
+    oimpPurposes: ["voluntary"],
+    firstTransfer: "use_or_cancellation",
+    terms: "Use for voluntary compensation claims; first transfer at use or cancellation",
+    serials: [range(mn006, 0, 1999)],
+  });
+  await createAuthorization(deps, actorOf(mongolia), {
+    reference: "MN-LoA-2026-02 (illustrative)",
+    date: today,
+    purposes: ["ndc"],
+    authorizedParties: ["JP"],
+    terms: "Transfer to Japan for use towards its NDC",
+    serials: [range(mn006, 10000, 10999)],
   });
   await createGovernmentReport(deps, actorOf(mongolia), {
     kind: "corresponding_adjustment",
@@ -137,6 +169,33 @@ export async function seed(deps: Deps): Promise<SeedResult> {
     year: 2024,
     serials: [range(mn003, 0, 999)],
     reference: "JP NDC accounting 2024 (illustrative)",
+  });
+  await createGovernmentReport(deps, actorOf(mongolia), {
+    kind: "first_transfer",
+    acquiringParty: "JP",
+    year: 2026,
+    serials: [range(mn006, 10000, 10499)],
+    reference: "MN-JP transfer 2026-01 (illustrative)",
+  });
+  await createGovernmentReport(deps, actorOf(japan), {
+    kind: "ndc_use",
+    year: 2026,
+    serials: [range(mn006, 10000, 10199)],
+    reference: "JP NDC accounting 2026 (illustrative)",
+  });
+  await createGovernmentReport(deps, actorOf(japan), {
+    kind: "cancellation",
+    purpose: "voluntary",
+    year: 2026,
+    serials: [range(mn006, 10450, 10499)],
+    reference: "JP voluntary cancellation 2026 (illustrative)",
+  });
+  await createGovernmentReport(deps, actorOf(mongolia), {
+    kind: "cancellation",
+    purpose: "omge",
+    year: 2026,
+    serials: [range(mn006, 10900, 10999)],
+    reference: "MN OMGE cancellation 2026 (illustrative)",
   });
   await transfer(deps, actorOf(aozora), {
     allocate: { issuanceId: mn006.id, quantity: 1000 },

@@ -78,6 +78,40 @@ describe.runIf(available)("public pages in a real browser", () => {
     await page.emulateMedia({ media: "screen" });
   });
 
+  it("shows a Party's Article 6.2 report with its five tables and totals, in Japanese and English, printable", async () => {
+    const year = new Date().getUTCFullYear();
+    await page.goto(`${server.url}/article6/MN/${year}`);
+    expect(await page.locator("h1").textContent()).toContain("パリ協定第6条2項");
+    const headings = await page.locator("article.certificate h2").allTextContents();
+    expect(headings).toEqual([
+      "合計 / Totals",
+      "表2 承認 / Table 2: Authorizations",
+      "表3 行為 / Table 3: Actions",
+      "表4 保有（12月31日時点） / Table 4: Holdings at 31 December",
+      "表5 承認された事業者 / Table 5: Authorized entities",
+    ]);
+    const actions = page.locator("table").nth(2);
+    expect(await actions.locator("thead th").first().textContent()).toBe("Action date");
+    const json = (await (await fetch(`${server.url}/v1/article6/aef?party=MN&year=${year}`)).json()) as {
+      actions: unknown[];
+    };
+    expect(await actions.locator("tbody tr").count()).toBe(json.actions.length);
+    const totals = await page.locator("table").first().textContent();
+    expect(totals).toContain("初回移転 / First transfer");
+    expect(totals).toContain("取消 / Cancellation");
+    await page.screenshot({ path: join(SHOTS, "article6.png"), fullPage: true });
+    const download = await fetch(`${server.url}${await page.getByRole("link", { name: "XLSX" }).getAttribute("href")}`);
+    expect(download.headers.get("content-type")).toBe(
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    );
+    await page.emulateMedia({ media: "print" });
+    expect(await page.locator("header").isVisible()).toBe(false);
+    expect(await page.getByRole("link", { name: "XLSX" }).isVisible()).toBe(false);
+    await page.emulateMedia({ media: "screen" });
+    await page.goto(`${server.url}/article6/mn/${year}`);
+    expect(await page.locator("h1").textContent()).toBe("Cannot show this");
+  });
+
   it("shows a project with a bar of how its units are used", async () => {
     await page.goto(`${server.url}/projects/MN006`);
     expect(await page.locator("h1").textContent()).toContain("MN006");

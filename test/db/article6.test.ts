@@ -160,6 +160,24 @@ describe.runIf(databaseAvailable())("Article 6.2: authorizations, first transfer
     });
   });
 
+  it("lists a Party's authorizations dated in a year, newest first, a page at a time", async () => {
+    const iss = await units();
+    const dated = async (date: string, from: number) => {
+      const a = await authorize(japan, [iss.serials(from, from + 4)], { ...NDC_ONLY, date });
+      expect(a.status).toBe(201);
+      return a.body.id as string;
+    };
+    const ids = [await dated("2031-02-01", 61), await dated("2031-05-01", 66), await dated("2032-01-01", 71)];
+    const first = await t.call("GET", "/v1/authorizations?party=JP&year=2031&limit=1");
+    expect(first.body.data.map((a: { id: string }) => a.id)).toEqual([ids[1]]);
+    const second = await t.call("GET", `/v1/authorizations?party=JP&year=2031&limit=1&cursor=${first.body.nextCursor}`);
+    expect(second.body.data.map((a: { id: string }) => a.id)).toEqual([ids[0]]);
+    expect(second.body.nextCursor).toBeNull();
+    const other = await t.call("GET", "/v1/authorizations?party=MN&year=2032");
+    expect(other.body.data).toEqual([]);
+    expect((await t.call("GET", "/v1/authorizations/auz_nothing")).status).toBe(404);
+  });
+
   describe("rule 2: compensation needs the host's OIMP authorization and its adjustment", () => {
     it("refuses compensation on units the host authorized for NDC use only, naming them", async () => {
       const iss = await units();

@@ -128,6 +128,30 @@ describe.runIf(databaseAvailable())("the audit finds what is broken", () => {
     }
   });
 
+  it("finds a first transfer, or a cancellation, that the journal never recorded (replay, uses)", async () => {
+    const { t, iss } = await ledger();
+    try {
+      const mongolia = await t.org("government", "MN");
+      const auth = await t.call("POST", "/v1/authorizations", {
+        key: mongolia.key,
+        body: { reference: "audit", date: "2025-01-01", purposes: ["ndc"], serials: [iss.serials(60, 80)] },
+      });
+      expect(auth.status).toBe(201);
+      expect(await auditLedger(t.database.db)).toEqual([]);
+      await t.database.db.execute(
+        sql`UPDATE segments SET first_transferred = true WHERE authorization_id = ${auth.body.id}`,
+      );
+      expect(rules(await auditLedger(t.database.db))).toEqual(["replay"]);
+      await t.database.db.execute(
+        sql`UPDATE segments SET first_transferred = false, state = 'cancelled', report_id = 'rpt_forged'
+            WHERE authorization_id = ${auth.body.id}`,
+      );
+      expect(rules(await auditLedger(t.database.db))).toEqual(["replay", "uses"]);
+    } finally {
+      await t.close();
+    }
+  });
+
   it("finds a well-chained journal entry that the rules would have refused (replay)", async () => {
     const { t, iss, company } = await ledger();
     try {

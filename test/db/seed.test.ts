@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditLedger } from "../../api/ledger/journal/audit.js";
+import { aefOf } from "../../api/ledger/read/aef.js";
 import { statusOfMany } from "../../api/ledger/read/status.js";
 import type { Database } from "../../db/client.js";
 import { rows } from "../../db/values.js";
@@ -49,9 +50,31 @@ describe.runIf(databaseAvailable())("demo seed from real JCM data", () => {
     const kinds = await rows(database.db, sql`SELECT claim_type FROM claims ORDER BY claim_type`);
     expect(kinds.map((k) => k.claim_type)).toEqual(["compensation", "contribution"]);
     const states = await rows(database.db, sql`SELECT DISTINCT state FROM segments ORDER BY state`);
-    expect(states.map((s) => s.state)).toEqual(["claimed", "government_used", "held", "in_registry"]);
+    expect(states.map((s) => s.state)).toEqual(["cancelled", "claimed", "government_used", "held", "in_registry"]);
     const [status] = await statusOfMany(database.db, log, [{ serials: "JCM-JP-MN006-2020-1-2000", limit: 100 }]);
     expect(status && "parts" in status && status.doubleCounted).toBe(false);
     expect(await auditLedger(database.db)).toEqual([]);
+  });
+
+  it("shows an Article 6.2 report for Mongolia and for Japan with every kind of action", async () => {
+    const year = new Date().getUTCFullYear();
+    const mn = await aefOf(database.db, "MN", year, () => new Date());
+    const jp = await aefOf(database.db, "JP", year, () => new Date());
+    const kinds = (rows: { actionType: string; actionSubtype: string | null }[]) =>
+      [...new Set(rows.map((r) => `${r.actionType}${r.actionSubtype ? `/${r.actionSubtype}` : ""}`))].sort();
+    expect(kinds(mn.actions)).toEqual([
+      "authorization",
+      "cancellation/omge",
+      "first_transfer/ndc",
+      "first_transfer/oimp",
+      "use/oimp",
+    ]);
+    expect(kinds(jp.actions)).toEqual(["acquisition", "cancellation/voluntary", "use/ndc"]);
+    expect(mn.authorizations.map((a) => a.authorizationId)).toEqual([
+      "MN-LoA-2026-01 (illustrative)",
+      "MN-LoA-2026-02 (illustrative)",
+    ]);
+    expect(mn.holdings.length).toBeGreaterThan(0);
+    expect(jp.holdings.map((h) => h.quantity)).toEqual([250]);
   });
 });

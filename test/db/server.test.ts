@@ -124,7 +124,8 @@ describe.runIf(dbKind === "pglite")("server and CLI processes", { shuffle: false
     expect(JSON.parse(imported.stdout)).toEqual({ imported: 1, issuances: ["JCM-JP-MN006-2021-30001-30100"] });
   });
 
-  it("seed loads the demo once; a second seed changes nothing", async () => {
+  // Six processes in a row, each starting Node and migrating or reading a whole demo ledger.
+  it("seed loads the demo once; a second seed changes nothing", { timeout: 180_000 }, async () => {
     const fresh = mkdtempSync(join(tmpdir(), "jcm-seed-"));
     try {
       const first = await runCli(["seed"], { DATA_DIR: fresh });

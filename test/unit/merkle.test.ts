@@ -1,10 +1,11 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { inclusionProof, leafHash, merkleRoot, rootFromProof } from "../../api/ledger/journal/merkle.js";
+import { inclusionProof, leafHash, merkleRoot, proofShape, rootFromProof } from "../../api/ledger/journal/merkle.js";
 
 const hex32 = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((b) => Buffer.from(b).toString("hex"));
 const tree = fc.array(hex32, { minLength: 1, maxLength: 70 });
+const sha = (text: string) => createHash("sha256").update(text).digest("hex");
 
 describe("Merkle trees over journal entries", () => {
   it("proves every leaf of every tree size, and only to its own root (property)", () => {
@@ -48,5 +49,26 @@ describe("Merkle trees over journal entries", () => {
     expect(leafHash(d[0] as string)).toBe(leaf(d[0] as string));
     expect(merkleRoot(d)).toBe(node(node(leaf(d[0] as string), leaf(d[1] as string)), leaf(d[2] as string)));
     expect(merkleRoot([d[0] as string])).toBe(leaf(d[0] as string));
+  });
+
+  it("knows the sides of every audit path from the leaf's index and the tree's size alone (property)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 70 }), fc.nat(), (size, n) => {
+        const leaves = Array.from({ length: size }, (_, i) => sha(`entry ${i}`));
+        const index = n % size;
+        expect(proofShape(index, size)).toEqual(inclusionProof(leaves, index).map((step) => step.side));
+      }),
+    );
+    expect(proofShape(0, 1)).toEqual([]);
+    expect(proofShape(5, 5)).toEqual([]);
+    expect(proofShape(-1, 5)).toEqual([]);
+  });
+
+  it("refuses a tree of no leaves and a proof of a leaf outside the tree", () => {
+    expect(() => merkleRoot([])).toThrow(RangeError);
+    const leaves = [sha("a"), sha("b"), sha("c")];
+    expect(() => inclusionProof(leaves, 3)).toThrow(RangeError);
+    expect(() => inclusionProof(leaves, -1)).toThrow(RangeError);
+    expect(inclusionProof(leaves, 2)).toHaveLength(1);
   });
 });

@@ -93,4 +93,25 @@ describe("serial parser", () => {
       }),
     );
   });
+
+  it("quote a bad part in a message only so far: an answer never echoes a long input back", () => {
+    const long = "9".repeat(40);
+    for (const [input, quoted] of [
+      [`JCM-JP-MN006-2020-1${"x".repeat(30)}`, `1${"x".repeat(23)}`],
+      [`JCM-JP-MN006-2020-0${"1".repeat(30)}`, `0${"1".repeat(23)}`],
+      [`JCM-${"Q".repeat(20)}-MN006-2020-1`, "Q".repeat(8)],
+      [`JCM-JP-${"Q".repeat(20)}-2020-1`, "Q".repeat(8)],
+      [`JCM-JP-MN006-${long.slice(0, 20)}-1`, long.slice(0, 8)],
+    ] as const) {
+      const fault = tryParseSerials(input);
+      expect(fault, input).toContain(`"${quoted}"`);
+    }
+  });
+
+  it("refuse more than 80 characters for length, and exactly 80 for what they are", () => {
+    const eighty = `JCM-JP-MN006-2020-${"1".repeat(62)}`;
+    expect(eighty).toHaveLength(80);
+    expect(tryParseSerials(eighty)).toBe("start exceeds 2^53-1");
+    expect(tryParseSerials(`${eighty}1`)).toBe("serials must be at most 80 characters");
+  });
 });

@@ -5,6 +5,9 @@ import type { UnitAttrs } from "./segments.js";
  * decision 4/CMA.6): what a Party authorized its units for, who may use them, and at which event
  * the first transfer — the one that obliges the host to apply a corresponding adjustment — happens.
  */
+/** JCM is bilateral: Japan and the host country are the parties of every project. */
+export const JCM_ACQUIRING_PARTY = "JP";
+
 export const PURPOSES = ["ndc", "oimp", "op"] as const;
 export type Purpose = (typeof PURPOSES)[number];
 export const OIMP_PURPOSES = ["corsia", "voluntary", "other"] as const;

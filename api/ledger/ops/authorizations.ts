@@ -4,6 +4,7 @@ import { arrayParam, big, date, day, type Row, rows, str, strOrNull } from "../.
 import {
   type FirstTransferDefinition,
   firstTransferAtAuthorization,
+  JCM_ACQUIRING_PARTY,
   type OimpPurpose,
   type Purpose,
 } from "../core/authorization.js";
@@ -16,9 +17,6 @@ import { transact } from "../store/transact.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { lockSelection, quantityOfGroups, unitEntry } from "./selection.js";
 import { itmoTrace, transitionLocked } from "./transition.js";
-
-/** JCM is bilateral: Japan and the host country are the parties of every project. */
-export const JCM_ACQUIRING_PARTY = "JP";
 
 export interface AuthorizationParams {
   reference: string;

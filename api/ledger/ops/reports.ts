@@ -1,7 +1,12 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { arrayParam, rows, str } from "../../../db/values.js";
-import { CONSISTENCY_FINDINGS, type ConsistencyFinding, ndcUseFindings } from "../core/authorization.js";
+import {
+  CONSISTENCY_FINDINGS,
+  type ConsistencyFinding,
+  JCM_ACQUIRING_PARTY,
+  ndcUseFindings,
+} from "../core/authorization.js";
 import { Forbidden, InvalidRequest } from "../core/errors.js";
 import type { Operation } from "../core/rules.js";
 import { appendJournal } from "../journal/journal.js";
@@ -9,12 +14,10 @@ import { authorizationsOver } from "../store/authorizations.js";
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
 import { insertUseRanges } from "../store/segments.js";
 import { transact } from "../store/transact.js";
-import { JCM_ACQUIRING_PARTY, requireParties, writeAuthorization } from "./authorizations.js";
+import { requireParties, writeAuthorization } from "./authorizations.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { lockSelection, quantityOfGroups, unitEntry } from "./selection.js";
 import { itmoTrace, transitionLocked } from "./transition.js";
-
-export { JCM_ACQUIRING_PARTY } from "./authorizations.js";
 
 export const REPORT_KINDS = [
   "ndc_use",

@@ -8,7 +8,7 @@ import { csvLines } from "./exports.js";
  */
 type Cell = string | number | null;
 type TableName = keyof Aef;
-type RowOf<T extends TableName> = Aef[T] extends readonly (infer R)[] ? R : Aef[T];
+export type RowOf<T extends TableName> = Aef[T] extends readonly (infer R)[] ? R : Aef[T];
 
 interface TableSpec<T extends TableName> {
   sheet: string;
@@ -113,7 +113,7 @@ function rowsOf<T extends TableName>(aef: Aef, table: T): RowOf<T>[] {
   return (Array.isArray(value) ? value : [value]) as RowOf<T>[];
 }
 
-function cellsOf<T extends TableName>(table: T, row: RowOf<T>): Cell[] {
+export function cellsOf<T extends TableName>(table: T, row: RowOf<T>): Cell[] {
   return AEF_TABLES[table].columns.map(([key]) => (row[key] as Cell | undefined) ?? null);
 }
 

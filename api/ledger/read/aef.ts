@@ -1,13 +1,13 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { arrayParam, big, type Row, rows, str, strOrNull } from "../../../db/values.js";
+import { JCM_ACQUIRING_PARTY } from "../core/authorization.js";
 import { LedgerError } from "../core/errors.js";
 import { type ItmoBlock, itmoBlock } from "../core/itmo.js";
 import { normalize, subtract } from "../core/ranges.js";
 import { TERMINAL_STATES } from "../core/segments.js";
 import { formatSerials, parseSerials, quantityOf, type SerialRange } from "../core/serials.js";
 import { JOURNAL_COLUMNS, type JournalEntry, journalFromRow } from "../journal/journal.js";
-import { JCM_ACQUIRING_PARTY } from "../ops/authorizations.js";
 import { type ResolvedRange, resolveEach } from "../store/resolve.js";
 import { replayRangeAt } from "./status-at.js";
 

@@ -7,10 +7,12 @@ import { parseSerials } from "../../ledger/core/serials.js";
 import { certifiedClaim } from "../../ledger/journal/certificate.js";
 import { listClaims } from "../../ledger/ops/claims.js";
 import { findProject, getProject, listProjects, type Project } from "../../ledger/ops/projects.js";
+import { aefOf } from "../../ledger/read/aef.js";
 import { exampleRange } from "../../ledger/read/issuances.js";
 import { issuanceTotals } from "../../ledger/read/project-totals.js";
 import { provenanceOf } from "../../ledger/read/provenance.js";
 import { statusOf, statusOfBatch } from "../../ledger/read/status.js";
+import { Article6Page } from "../../pages/article6.js";
 import { ClaimPage } from "../../pages/claim.js";
 import { ErrorPage } from "../../pages/error.js";
 import { HomePage } from "../../pages/home.js";
@@ -118,6 +120,23 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>): void {
       return c.html(
         <ClaimPage claim={claim} units={units} projects={projects} chainId={mirror?.chain.chainId ?? null} />,
       );
+    }),
+  );
+
+  app.get("/article6/:party/:year", (c) =>
+    page(c, async () => {
+      const { db, clock } = c.get("deps");
+      const party = c.req.param("party");
+      const year = c.req.param("year");
+      if (!/^[A-Z]{2}$/.test(party) || !/^20[2-9][0-9]$/.test(year) || Number(year) < 2021) {
+        throw new InvalidRequest([
+          {
+            path: "party/year",
+            message: "a Party's ISO code in capitals and a year from 2021, e.g. /article6/MN/2025",
+          },
+        ]);
+      }
+      return c.html(<Article6Page aef={await aefOf(db, party, Number(year), clock)} />);
     }),
   );
 
