@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { arrayParam, rows, str } from "../../../db/values.js";
 import {
+  type AuthorizationsById,
   CONSISTENCY_FINDINGS,
   type ConsistencyFinding,
   JCM_ACQUIRING_PARTY,
@@ -112,77 +113,17 @@ export async function createGovernmentReport(deps: Deps, actor: Actor, p: Report
   const party = actor.country;
   if (!party) throw new Forbidden("A government organization needs a country to report as a party");
   requireKindFields(p);
-  const at = deps.clock();
-  const id = newId(deps, "rpt");
+  const ctx: ReportContext = { deps, actor, party, at: deps.clock(), id: newId(deps, "rpt") };
   return transact(deps.db, async (tx) => {
-    const extra: Pick<GovernmentReport, "acquiringParty" | "purpose" | "authorizationId" | "consistency"> = {
-      ...(p.acquiringParty ? { acquiringParty: p.acquiringParty } : {}),
-      ...(p.purpose ? { purpose: p.purpose } : {}),
-    };
-    let written: { serials: string[]; quantity: number; journalSeq: bigint };
-    if (p.kind === "authorization") {
-      const authorizationId = `auz_${id.slice(4)}`;
-      const reference = await freeReference(tx, party, p.reference, id);
-      written = await writeAuthorization(
-        tx,
-        { deps, actor, party, at },
-        {
-          reference,
-          date: at.toISOString().slice(0, 10),
-          purposes: ["ndc", "oimp"],
-          oimpPurposes: ["voluntary"],
-          firstTransfer: "use_or_cancellation",
-          serials: p.serials,
-        },
-        { id: authorizationId, details: { reportId: id, year: p.year } },
-      );
-      extra.authorizationId = authorizationId;
-    } else {
-      const groups = await lockSelection(tx, { serials: p.serials }, actor.id);
-      const hostOnly = p.kind === "corresponding_adjustment" || p.kind === "first_transfer";
-      requireParties(party, groups, p.kind, hostOnly);
-      const op = await operationOf(tx, p.kind, id, party, groups);
-      const findings = new Set<ConsistencyFinding>();
-      const authorizations = p.kind === "ndc_use" ? await authorizationsOver(tx, groups) : new Map();
-      const moved = await transitionLocked(tx, groups, op, (u) => {
-        if (p.kind === "ndc_use" && party === JCM_ACQUIRING_PARTY) {
-          for (const f of ndcUseFindings(u, authorizations)) findings.add(f);
-        }
-      });
-      if (p.kind === "ndc_use" && party === JCM_ACQUIRING_PARTY) {
-        extra.consistency = CONSISTENCY_FINDINGS.filter((f) => findings.has(f));
-      }
-      if (p.kind === "ndc_use" || p.kind === "cancellation") {
-        await insertUseRanges(
-          tx,
-          groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
-          { reportId: id },
-        );
-      }
-      const quantity = quantityOfGroups(groups);
-      const itmos = itmoTrace(moved);
-      const details = {
-        reportId: id,
-        party,
-        kind: p.kind,
-        year: p.year,
-        reference: p.reference,
-        quantity,
-        ...extra,
-        ...(itmos.length > 0 ? { itmos } : {}),
-      };
-      const [entry] = await appendJournal(tx, [
-        unitEntry(groups, { kind: `government_report.${p.kind}`, actor: actor.id, at, details }),
-      ]);
-      written = { serials: formatTargets(groups), quantity, journalSeq: entry?.seq ?? 0n };
-    }
+    const { written, extra } =
+      p.kind === "authorization" ? await authorizationReport(tx, ctx, p) : await unitReport(tx, ctx, p, p.kind);
     await tx.execute(sql`
       INSERT INTO government_reports (id, organization_id, party, kind, year, reference, serials, quantity, details,
                                       journal_seq, created_at)
-      VALUES (${id}, ${actor.id}, ${party}, ${p.kind}, ${p.year}, ${p.reference}, ${arrayParam(written.serials, "text")},
-              ${written.quantity}, ${JSON.stringify(extra)}::jsonb, ${written.journalSeq}, ${at.toISOString()})`);
+      VALUES (${ctx.id}, ${actor.id}, ${party}, ${p.kind}, ${p.year}, ${p.reference}, ${arrayParam(written.serials, "text")},
+              ${written.quantity}, ${JSON.stringify(extra)}::jsonb, ${written.journalSeq}, ${ctx.at.toISOString()})`);
     return {
-      id,
+      id: ctx.id,
       party,
       kind: p.kind,
       year: p.year,
@@ -190,10 +131,93 @@ export async function createGovernmentReport(deps: Deps, actor: Actor, p: Report
       quantity: written.quantity,
       reference: p.reference,
       journalSeq: Number(written.journalSeq),
-      createdAt: at.toISOString(),
+      createdAt: ctx.at.toISOString(),
       ...extra,
     };
   });
+}
+
+interface ReportContext {
+  deps: Deps;
+  actor: Actor;
+  party: string;
+  at: Date;
+  /** The report's id. */
+  id: string;
+}
+
+type ReportExtra = Pick<GovernmentReport, "acquiringParty" | "purpose" | "authorizationId" | "consistency">;
+
+interface ReportWrites {
+  written: { serials: string[]; quantity: number; journalSeq: bigint };
+  extra: ReportExtra;
+}
+
+/** The old kind `authorization`: an authorization record for NDC use and voluntary compensation, first transfer at use. */
+async function authorizationReport(tx: Db, ctx: ReportContext, p: ReportParams): Promise<ReportWrites> {
+  const authorizationId = `auz_${ctx.id.slice(4)}`;
+  const written = await writeAuthorization(
+    tx,
+    ctx,
+    {
+      reference: await freeReference(tx, ctx.party, p.reference, ctx.id),
+      date: ctx.at.toISOString().slice(0, 10),
+      purposes: ["ndc", "oimp"],
+      oimpPurposes: ["voluntary"],
+      firstTransfer: "use_or_cancellation",
+      serials: p.serials,
+    },
+    { id: authorizationId, details: { reportId: ctx.id, year: p.year } },
+  );
+  return { written, extra: { authorizationId } };
+}
+
+/** Every other kind: a transition of the units through the rules table, and its journal entry. */
+async function unitReport(
+  tx: Db,
+  ctx: ReportContext,
+  p: ReportParams,
+  kind: Exclude<ReportKind, "authorization">,
+): Promise<ReportWrites> {
+  const { party, id } = ctx;
+  const groups = await lockSelection(tx, { serials: p.serials }, ctx.actor.id);
+  requireParties(party, groups, kind, kind === "corresponding_adjustment" || kind === "first_transfer");
+  const authorizations =
+    kind === "ndc_use" || kind === "cancellation" ? await authorizationsOver(tx, groups) : new Map();
+  const op = await operationOf(tx, kind, id, party, groups, authorizations);
+  const byAcquiringParty = kind === "ndc_use" && party === JCM_ACQUIRING_PARTY;
+  const findings = new Set<ConsistencyFinding>();
+  const moved = await transitionLocked(tx, groups, op, (u) => {
+    if (byAcquiringParty) for (const f of ndcUseFindings(u, authorizations)) findings.add(f);
+  });
+  if (kind === "ndc_use" || kind === "cancellation") {
+    await insertUseRanges(
+      tx,
+      groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
+      { reportId: id },
+    );
+  }
+  const extra: ReportExtra = {
+    ...(p.acquiringParty ? { acquiringParty: p.acquiringParty } : {}),
+    ...(p.purpose ? { purpose: p.purpose } : {}),
+    ...(byAcquiringParty ? { consistency: CONSISTENCY_FINDINGS.filter((f) => findings.has(f)) } : {}),
+  };
+  const quantity = quantityOfGroups(groups);
+  const itmos = itmoTrace(moved);
+  const details = {
+    reportId: id,
+    party,
+    kind,
+    year: p.year,
+    reference: p.reference,
+    quantity,
+    ...extra,
+    ...(itmos.length > 0 ? { itmos } : {}),
+  };
+  const [entry] = await appendJournal(tx, [
+    unitEntry(groups, { kind: `government_report.${kind}`, actor: ctx.actor.id, at: ctx.at, details }),
+  ]);
+  return { written: { serials: formatTargets(groups), quantity, journalSeq: entry?.seq ?? 0n }, extra };
 }
 
 /** The rule a report applies to its units. */
@@ -203,12 +227,13 @@ async function operationOf(
   reportId: string,
   party: string,
   groups: readonly IssuanceTargets[],
+  authorizations: AuthorizationsById,
 ): Promise<Operation> {
   switch (kind) {
     case "ndc_use":
       return { kind: "ndc_use", party, reportId };
     case "cancellation":
-      return { kind: "cancel", reportId, authorizations: await authorizationsOver(tx, groups) };
+      return { kind: "cancel", reportId, authorizations };
     case "first_transfer":
       return { kind: "first_transfer" };
     case "corresponding_adjustment":
