@@ -352,6 +352,32 @@ describe.runIf(databaseAvailable())("Article 6.2: authorizations, first transfer
     });
   });
 
+  it("describes every new path, its parameters and its answers in the OpenAPI document", async () => {
+    const doc = (await t.call("GET", "/openapi.json")).body;
+    const codes = (path: string, method: string) => Object.keys(doc.paths[path]?.[method]?.responses ?? {}).sort();
+    expect(codes("/v1/cooperative-approaches/{partner}", "put")).toEqual(
+      ["200", "400", "401", "403", "409", "413", "415", "429", "503"].sort(),
+    );
+    expect(codes("/v1/cooperative-approaches", "get")).toEqual(["200", "429", "503"]);
+    expect(codes("/v1/authorizations", "post")).toEqual(
+      ["201", "400", "401", "403", "404", "409", "413", "415", "422", "429", "503"].sort(),
+    );
+    expect(codes("/v1/authorizations", "get")).toEqual(["200", "400", "429", "503"]);
+    expect(codes("/v1/authorizations/{id}", "get")).toEqual(["200", "404", "429", "503"]);
+    expect(codes("/v1/article6/aef", "get")).toEqual(["200", "400", "422", "429", "503"]);
+    expect(Object.keys(doc.paths["/v1/article6/aef"].get.responses["200"].content).sort()).toEqual([
+      "application/json",
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "text/csv",
+    ]);
+    const statusParams = doc.paths["/v1/status/{serials}"].get.parameters.map((p: { name: string }) => p.name);
+    expect(statusParams).toContain("at");
+    expect(codes("/v1/status/{serials}", "get")).toContain("422");
+    const kinds =
+      doc.paths["/v1/government-reports"].post.requestBody.content["application/json"].schema.properties.kind.enum;
+    expect(kinds).toEqual(["ndc_use", "authorization", "corresponding_adjustment", "first_transfer", "cancellation"]);
+  });
+
   describe("cooperative approaches and ITMO ids", () => {
     it("only an admin sets an approach; its id is a UNFCCC identifier, one per partner", async () => {
       const put = (key: string, partner: string, id: string) =>
@@ -379,6 +405,23 @@ describe.runIf(databaseAvailable())("Article 6.2: authorizations, first transfer
         lastId: `CA0001-JP-MN-2020-${iss.project}-${first + 9}`,
       });
       expect(unauthorized.itmo).toBeNull();
+      expect((await report(mongolia, "corresponding_adjustment", [iss.serials(1, 10)])).status).toBe(201);
+      expect((await authorize(mongolia, [iss.serials(1, 5)])).status).toBe(201);
+      const c = await claim(company, [iss.serials(1, 5)]);
+      expect(c.status).toBe(201);
+      const base = next * 1000;
+      expect(c.body.itmos).toEqual([
+        {
+          serials: iss.serials(1, 5),
+          firstId: `CA0001-JP-MN-2020-${iss.project}-${base + 1}`,
+          lastId: `CA0001-JP-MN-2020-${iss.project}-${base + 5}`,
+        },
+      ]);
+      expect((await t.call("GET", `/v1/claims/${c.body.id}`)).body.itmos).toEqual(c.body.itmos);
+      const listed = await t.call("GET", `/v1/claims?claimant=${company.id}&limit=500`);
+      expect(listed.body.data.find((x: { id: string }) => x.id === c.body.id).itmos).toEqual(c.body.itmos);
+      const plain = await claim(company, [iss.serials(6, 10)], "contribution");
+      expect(plain.body.itmos).toEqual([]);
     });
   });
 });

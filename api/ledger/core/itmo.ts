@@ -12,6 +12,13 @@ export interface ItmoBlock {
   lastId: string;
 }
 
+/** ITMO blocks a journal entry acted on: units under an authorization, and whether it first transferred them. */
+export interface ItmoTrace {
+  serials: string;
+  authorizationId: string;
+  firstTransfer: boolean;
+}
+
 const ITMO_ID = /^(CA[0-9]{4,8})-([A-Z]{2})-([A-Z]{2})-([1-9][0-9]{3})-([A-Z]{2}[0-9]{3})-([1-9][0-9]{0,15})$/;
 
 export function itmoId(approachId: string, firstTransferringParty: string, r: SerialRange, unit: bigint): string {

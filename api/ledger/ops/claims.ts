@@ -2,15 +2,16 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { arrayParam, big, date, day, type Row, rows, str, strOrNull, writeTogether } from "../../../db/values.js";
 import { InvalidRequest, NotFound } from "../core/errors.js";
+import type { ItmoTrace } from "../core/itmo.js";
 import type { ClaimType } from "../core/rules.js";
 import { type JournalEntry, journalInserts, prepareJournal } from "../journal/journal.js";
-import { authorizationsOver } from "../store/authorizations.js";
+import { authorizationsOver, type ItmoIds, itmoIdsOf } from "../store/authorizations.js";
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
 import { useRangesInsert } from "../store/segments.js";
 import { transact } from "../store/transact.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
-import { type ItmoTrace, itmoTrace, transitionLocked } from "./transition.js";
+import { itmoTrace, transitionLocked } from "./transition.js";
 
 export type ClaimParams = Selection & {
   beneficiary: { name: string; country: string };
@@ -33,6 +34,8 @@ export interface Claim {
   txHash: string | null;
   createdAt: string;
   certificate: { hash: string; journalSeq: number };
+  /** The ITMO blocks among the claimed units, with their first and last ITMO ids. */
+  itmos: ItmoIds[];
 }
 
 export interface ClaimRecord {
@@ -112,6 +115,7 @@ export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c:
     txHash: c.txHash ?? null,
     createdAt: c.at.toISOString(),
     certificate: { hash: entry.hash, journalSeq: Number(entry.seq) },
+    itmos: (await itmoIdsOf(tx, [c.itmos ?? []]))[0] ?? [],
   };
 }
 
@@ -145,9 +149,23 @@ export async function createClaim(deps: Deps, actor: Actor, p: ClaimParams): Pro
   });
 }
 
-const CLAIM_COLUMNS = sql.raw(`c.*, c.journal_seq::text AS seq, c.quantity::text AS q, o.name AS claimant_name`);
+const CLAIM_COLUMNS = sql.raw(
+  `c.*, c.journal_seq::text AS seq, c.quantity::text AS q, o.name AS claimant_name, j.details->'itmos' AS itmo_trace`,
+);
+const CLAIM_SOURCES = sql.raw(
+  "claims c JOIN organizations o ON o.id = c.claimant_id JOIN journal j ON j.seq = c.journal_seq",
+);
 
-function claimFromRow(r: Row): Claim {
+/** Claims as rows hold them, with the ITMO ids of the blocks their journal entries traced. */
+async function claimsFromRows(db: Db, found: readonly Row[]): Promise<Claim[]> {
+  const ids = await itmoIdsOf(
+    db,
+    found.map((r) => (Array.isArray(r.itmo_trace) ? (r.itmo_trace as ItmoTrace[]) : [])),
+  );
+  return found.map((r, i) => ({ ...claimFromRow(r), itmos: ids[i] ?? [] }));
+}
+
+function claimFromRow(r: Row): Omit<Claim, "itmos"> {
   return {
     id: str(r.id),
     claimant: str(r.claimant_id),
@@ -166,12 +184,10 @@ function claimFromRow(r: Row): Claim {
 }
 
 export async function getClaim(db: Db, id: string): Promise<Claim> {
-  const [row] = await rows(
-    db,
-    sql`SELECT ${CLAIM_COLUMNS} FROM claims c JOIN organizations o ON o.id = c.claimant_id WHERE c.id = ${id}`,
-  );
+  const [row] = await rows(db, sql`SELECT ${CLAIM_COLUMNS} FROM ${CLAIM_SOURCES} WHERE c.id = ${id}`);
   if (!row) throw new NotFound("claim_not_found", `No claim ${id.slice(0, 64)}`);
-  return claimFromRow(row);
+  const [claim] = await claimsFromRows(db, [row]);
+  return claim as Claim;
 }
 
 export interface ClaimFilter {
@@ -201,9 +217,9 @@ export async function listClaims(
   if (page.cursor) conditions.push(sql`c.id < ${page.cursor}`);
   const found = await rows(
     db,
-    sql`SELECT ${CLAIM_COLUMNS} FROM claims c JOIN organizations o ON o.id = c.claimant_id
+    sql`SELECT ${CLAIM_COLUMNS} FROM ${CLAIM_SOURCES}
         WHERE ${sql.join(conditions, sql` AND `)} ORDER BY c.id DESC LIMIT ${page.limit + 1}`,
   );
-  const data = found.slice(0, page.limit).map(claimFromRow);
+  const data = await claimsFromRows(db, found.slice(0, page.limit));
   return { data, nextCursor: found.length > page.limit ? (data.at(-1)?.id ?? null) : null };
 }

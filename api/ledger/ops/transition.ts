@@ -1,5 +1,6 @@
 import type { Db } from "../../../db/client.js";
 import { type Conflict, invariant, SerialsConflict } from "../core/errors.js";
+import type { ItmoTrace } from "../core/itmo.js";
 import {
   decide,
   FORBIDDEN_REFUSALS,
@@ -97,13 +98,6 @@ export async function transitionLocked(
   if (conflicts.length > 0) throw refusal(conflicts);
   for (const { g, existing, plan } of plans) await replaceSegments(db, g.issuanceId, existing, plan.next);
   return plans.map(({ g, plan }) => ({ g, changed: plan.changed }));
-}
-
-/** ITMO blocks a journal entry acted on: units under an authorization, and whether it first transferred them. */
-export interface ItmoTrace {
-  serials: string;
-  authorizationId: string;
-  firstTransfer: boolean;
 }
 
 /**

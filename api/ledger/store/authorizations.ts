@@ -8,6 +8,8 @@ import type {
   FirstTransferDefinition,
   Purpose,
 } from "../core/authorization.js";
+import { type ItmoBlock, type ItmoTrace, itmoBlock } from "../core/itmo.js";
+import { parseSerials, type SerialRange } from "../core/serials.js";
 import type { IssuanceTargets } from "./resolve.js";
 
 /** Reading the terms of authorizations, as their latest version states them. */
@@ -46,4 +48,44 @@ export async function authorizationsOver(db: Db, groups: readonly IssuanceTarget
           WHERE s.authorization_id IS NOT NULL)`,
   );
   return new Map(found.map((r) => [str(r.id), termsFromRow(r)]));
+}
+
+/** A block of ITMOs as a reader sees it: its units and the ITMO ids of its first and last unit. */
+export interface ItmoIds extends ItmoBlock {
+  serials: string;
+}
+
+/**
+ * The ITMO ids of traced blocks (each list one entry's trace), under the cooperative approach their
+ * authorization names, else the one set for the host; blocks of no known approach have no ids yet.
+ */
+export async function itmoIdsOf(db: Db, traces: readonly (readonly ItmoTrace[])[]): Promise<ItmoIds[][]> {
+  const all = traces.flat();
+  if (all.length === 0) return traces.map(() => []);
+  const ranges = new Map(all.map((t) => [t.serials, parseSerials(t.serials)]));
+  const named = await rows(
+    db,
+    sql`SELECT a.id, v.cooperative_approach_id FROM authorizations a
+        JOIN LATERAL (SELECT cooperative_approach_id FROM authorization_versions
+                      WHERE authorization_id = a.id ORDER BY version DESC LIMIT 1) v ON true
+        WHERE a.id = ANY(${arrayParam([...new Set(all.map((t) => t.authorizationId))], "text")})`,
+  );
+  const hosts = await rows(
+    db,
+    sql`SELECT p.ref, p.host_country, ca.id AS approach FROM projects p
+        LEFT JOIN cooperative_approaches ca ON ca.partner = p.host_country
+        WHERE p.ref = ANY(${arrayParam([...new Set([...ranges.values()].map((r) => r.project))], "text")})`,
+  );
+  const approachOf = new Map(named.map((r) => [str(r.id), strOrNull(r.cooperative_approach_id)]));
+  const hostOf = new Map(
+    hosts.map((r) => [str(r.ref), { host: str(r.host_country), approach: strOrNull(r.approach) }]),
+  );
+  return traces.map((list) =>
+    list.flatMap((t) => {
+      const r = ranges.get(t.serials) as SerialRange;
+      const project = hostOf.get(r.project);
+      const approach = approachOf.get(t.authorizationId) ?? project?.approach;
+      return approach && project ? [{ serials: t.serials, ...itmoBlock(approach, project.host, r) }] : [];
+    }),
+  );
 }

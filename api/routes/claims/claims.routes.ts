@@ -8,6 +8,7 @@ import {
   Cursor,
   IdempotencyHeaders,
   IsoDate,
+  ItmoBlock,
   json,
   Limit,
   problems,
@@ -30,6 +31,9 @@ export const Claim = z
     txHash: z.string().nullable(),
     createdAt: z.string(),
     certificate: z.object({ hash: z.string(), journalSeq: z.number().int() }),
+    itmos: z
+      .array(ItmoBlock.extend({ serials: z.string() }))
+      .openapi({ description: "The claimed units that are ITMOs, by block, with their first and last ITMO id" }),
   })
   .openapi("Claim");
 
