@@ -1,5 +1,5 @@
-import type { ActionType, Aef } from "../ledger/read/aef.js";
 import { AEF_TABLES, cellsOf, type RowOf } from "../ledger/read/aef-formats.js";
+import type { ActionType, Aef } from "../ledger/read/aef-types.js";
 import { tonnes } from "./components.js";
 import { Layout } from "./layout.js";
 

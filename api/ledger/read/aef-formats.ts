@@ -1,5 +1,5 @@
 import ExcelJS from "exceljs";
-import type { Aef } from "./aef.js";
+import type { Aef } from "./aef-types.js";
 import { csvLines } from "./exports.js";
 
 /**

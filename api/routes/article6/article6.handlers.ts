@@ -3,20 +3,19 @@ import { actor } from "../../http/auth.js";
 import type { AppEnv } from "../../http/env.js";
 import { InvalidRequest } from "../../ledger/core/errors.js";
 import * as authorizations from "../../ledger/ops/authorizations.js";
+import * as approaches from "../../ledger/ops/cooperative-approaches.js";
 import { aefOf } from "../../ledger/read/aef.js";
 import { type AEF_TABLE_NAMES, aefCsv, aefWorkbook } from "../../ledger/read/aef-formats.js";
+import * as authorizationReads from "../../ledger/read/authorizations.js";
 import type * as routes from "./article6.routes.js";
 
 export const putCooperativeApproach: RouteHandler<typeof routes.putCooperativeApproach, AppEnv> = async (c) => {
   const { partner } = c.req.valid("param");
-  return c.json(
-    await authorizations.setCooperativeApproach(c.get("deps"), actor(c), partner, c.req.valid("json")),
-    200,
-  );
+  return c.json(await approaches.setCooperativeApproach(c.get("deps"), actor(c), partner, c.req.valid("json")), 200);
 };
 
 export const listCooperativeApproaches: RouteHandler<typeof routes.listCooperativeApproaches, AppEnv> = async (c) => {
-  return c.json({ data: await authorizations.listCooperativeApproaches(c.get("deps").db) }, 200);
+  return c.json({ data: await approaches.listCooperativeApproaches(c.get("deps").db) }, 200);
 };
 
 export const createAuthorization: RouteHandler<typeof routes.createAuthorization, AppEnv> = async (c) => {
@@ -24,12 +23,12 @@ export const createAuthorization: RouteHandler<typeof routes.createAuthorization
 };
 
 export const getAuthorization: RouteHandler<typeof routes.getAuthorization, AppEnv> = async (c) => {
-  return c.json(await authorizations.getAuthorization(c.get("deps").db, c.req.valid("param").id), 200);
+  return c.json(await authorizationReads.getAuthorization(c.get("deps").db, c.req.valid("param").id), 200);
 };
 
 export const listAuthorizations: RouteHandler<typeof routes.listAuthorizations, AppEnv> = async (c) => {
   const { limit, cursor, ...filter } = c.req.valid("query");
-  return c.json(await authorizations.listAuthorizations(c.get("deps").db, filter, { limit, cursor }), 200);
+  return c.json(await authorizationReads.listAuthorizations(c.get("deps").db, filter, { limit, cursor }), 200);
 };
 
 export const getAef: RouteHandler<typeof routes.getAef, AppEnv> = async (c) => {

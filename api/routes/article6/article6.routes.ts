@@ -14,8 +14,8 @@ import {
   Text,
 } from "../../http/schemas.js";
 import { FIRST_TRANSFER_DEFINITIONS, OIMP_PURPOSES, PURPOSES } from "../../ledger/core/authorization.js";
-import { AEF_LIMITS } from "../../ledger/read/aef.js";
 import { AEF_TABLE_NAMES, AEF_TABLES } from "../../ledger/read/aef-formats.js";
+import { AEF_LIMITS } from "../../ledger/read/aef-types.js";
 
 const ApproachId = z
   .string()
