@@ -2,6 +2,7 @@ import { parse } from "csv-parse/sync";
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AEF_TABLE_NAMES, AEF_TABLES } from "../../api/ledger/read/aef-formats.js";
+import { HistoryTooLong, statusAt } from "../../api/ledger/read/status-at.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 
@@ -291,5 +292,23 @@ describe.runIf(databaseAvailable())("the Agreed Electronic Format of a scripted 
     expect(now.body.parts).toEqual([expect.objectContaining({ state: "government_used", quantity: 5 })]);
     const before = await t.call("GET", `/v1/status/${iss.serials(1, 5)}?at=2025-01-01T00:00:00Z`);
     expect(before.status).toBe(404);
+  });
+
+  it("pages the past a part at a time, and refuses a history longer than its bound", async () => {
+    const at = new Date("2025-12-31T23:59:59Z");
+    const first = await statusAt(t.database.db, { serials: iss.serials(1, 100), limit: 2, at });
+    expect(first.parts.map((p) => p.serials)).toEqual([iss.serials(1, 10), iss.serials(11, 40)]);
+    expect(first.nextCursor).toBe("41");
+    const second = await statusAt(t.database.db, { serials: iss.serials(1, 100), limit: 2, at, cursor: 41n });
+    expect(second.parts.map((p) => p.serials)).toEqual([iss.serials(41, 45), iss.serials(46, 60)]);
+    // Units 1-10 were touched by the issuance, the deposit, the authorization, the adjustment and the claim.
+    await expect(statusAt(t.database.db, { serials: iss.serials(1, 10), limit: 10, at }, 5)).resolves.toMatchObject({
+      parts: [{ state: "claimed" }],
+    });
+    await expect(statusAt(t.database.db, { serials: iss.serials(1, 10), limit: 10, at }, 4)).rejects.toBeInstanceOf(
+      HistoryTooLong,
+    );
+    const outside = await t.call("GET", `/v1/status/${iss.serials(1, 10)}?at=2025-12-31T23:59:59Z&cursor=11`);
+    expect(outside.status).toBe(400);
   });
 });

@@ -44,6 +44,7 @@ export async function replayRangeAt(
   db: Db,
   range: { issuanceId: bigint; registry: string; hostCountry: string } & Range,
   at: Date,
+  maxEntries: number = STATUS_AT_LIMITS.entries,
 ): Promise<{ segments: Segment[]; approaches: Map<string, string>; history: ReturnType<typeof emptyHistory> }> {
   const history = emptyHistory();
   let state: Segment[] = [];
@@ -63,7 +64,7 @@ export async function replayRangeAt(
     for (const e of page.map(journalFromRow)) {
       after = e.seq;
       replayed += 1;
-      if (replayed > STATUS_AT_LIMITS.entries) throw new HistoryTooLong(STATUS_AT_LIMITS.entries);
+      if (replayed > maxEntries) throw new HistoryTooLong(maxEntries);
       if (e.at > at || !isJournalKind(e.kind)) continue;
       const op = operationOf(e.kind, e.details, e.actor, history);
       if (op === "none") continue;
@@ -89,14 +90,18 @@ export async function replayRangeAt(
 }
 
 /** `GET /v1/status/{serials}?at=`: the parts of a range as they stood at `at`, a page at a time. */
-export async function statusAt(db: Db, query: StatusQuery & { at: Date }): Promise<StatusAt> {
+export async function statusAt(
+  db: Db,
+  query: StatusQuery & { at: Date },
+  maxEntries: number = STATUS_AT_LIMITS.entries,
+): Promise<StatusAt> {
   const [resolved] = await resolveEach(db, [query.serials]);
   if (!resolved || "error" in resolved) throw resolutionError(query.serials, resolved);
   const r = resolved.ok;
   if (query.cursor !== undefined && (query.cursor < r.start || query.cursor > r.end)) {
     throw new InvalidRequest([{ path: "cursor", message: `cursor ${query.cursor} is not a unit of the range` }]);
   }
-  const { segments, approaches, history } = await replayRangeAt(db, r, query.at);
+  const { segments, approaches, history } = await replayRangeAt(db, r, query.at, maxEntries);
   if (segments.length === 0) {
     throw new SerialsNotFound([
       { path: "serials", serials: query.serials, reason: `not yet issued at ${query.at.toISOString()}` },
