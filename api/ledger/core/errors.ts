@@ -154,6 +154,21 @@ export class SerialsConflict extends LedgerError {
   }
 }
 
+/** An answer that would pass one of its bounds: refused whole, naming the bound; the message says what to ask instead. */
+export class AnswerTooLarge extends LedgerError {
+  readonly status = 422;
+  readonly code = "answer_too_large";
+  constructor(
+    message: string,
+    readonly limit: { name: string; value: number },
+  ) {
+    super(message);
+  }
+  override extensions() {
+    return { limit: this.limit };
+  }
+}
+
 export class PayloadTooLarge extends LedgerError {
   readonly status = 413;
   readonly code = "payload_too_large";

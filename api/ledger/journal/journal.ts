@@ -1,8 +1,19 @@
 import { createHash } from "node:crypto";
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import { arrayParam, big, date, preparedRows, type Row, str, strOrNull, writeTogether } from "../../../db/values.js";
+import {
+  arrayParam,
+  big,
+  date,
+  preparedRows,
+  type Row,
+  rows,
+  str,
+  strOrNull,
+  writeTogether,
+} from "../../../db/values.js";
 import type { IssuanceId } from "../core/ids.js";
+import type { Range } from "../core/ranges.js";
 import { canonicalJson } from "./canonical-json.js";
 
 /**
@@ -229,4 +240,23 @@ export async function appendJournal(
   const entries = await prepareJournal(db, inputs, options);
   await writeTogether(db, journalInserts(entries, inputs));
   return entries;
+}
+
+/** The entries that touched units `range` of an issuance after `after`, oldest first, at most `limit`. */
+export async function entriesTouching(
+  db: Db,
+  range: { issuanceId: bigint } & Range,
+  after: bigint,
+  limit: number,
+): Promise<Row[]> {
+  return rows(
+    db,
+    sql`SELECT ${JOURNAL_COLUMNS} FROM journal j
+        WHERE j.seq IN (SELECT DISTINCT jr.seq FROM journal_ranges jr
+                        WHERE jr.issuance_id = ${range.issuanceId}
+                          AND jr.serials && int8range(${range.start}, ${range.end}, '[]')
+                          AND jr.seq > ${after}
+                        ORDER BY jr.seq LIMIT ${limit})
+        ORDER BY j.seq`,
+  );
 }

@@ -7,7 +7,7 @@ import type { ClaimType } from "../core/rules.js";
 import { type JournalEntry, journalInserts, prepareJournal } from "../journal/journal.js";
 import { authorizationsOver, type ItmoIds, itmoIdsOf } from "../store/authorizations.js";
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
-import { useRangesInsert } from "../store/segments.js";
+import { targetRanges, useRangesInsert } from "../store/segments.js";
 import { transact } from "../store/transact.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
@@ -94,10 +94,7 @@ export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c:
   const entry = entries[0] as JournalEntry;
   const serials = formatTargets(groups);
   await writeTogether(tx, [
-    useRangesInsert(
-      groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
-      { claimId: c.id },
-    ),
+    useRangesInsert(targetRanges(groups), { claimId: c.id }),
     ...journalInserts(entries, [input]),
     claimInsert(c, { serials, quantity, hostCountries, entry }),
   ]);

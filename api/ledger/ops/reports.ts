@@ -13,7 +13,7 @@ import type { Operation } from "../core/rules.js";
 import { appendJournal } from "../journal/journal.js";
 import { authorizationsOver } from "../store/authorizations.js";
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
-import { insertUseRanges } from "../store/segments.js";
+import { insertUseRanges, rangesTable, targetRanges } from "../store/segments.js";
 import { transact } from "../store/transact.js";
 import { requireParties, writeAuthorization } from "./authorizations.js";
 import { type Actor, type Deps, newId } from "./deps.js";
@@ -61,19 +61,9 @@ export interface GovernmentReport {
 
 /** Reports of `party` that used any of the target units toward its NDC. */
 async function ndcUsesOf(tx: Db, groups: readonly IssuanceTargets[], party: string): Promise<Set<string>> {
-  const ranges = groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r })));
   const found = await rows(
     tx,
-    sql`SELECT DISTINCT s.report_id FROM unnest(${arrayParam(
-      ranges.map((r) => r.issuanceId),
-      "int8",
-    )}, ${arrayParam(
-      ranges.map((r) => r.start),
-      "int8",
-    )}, ${arrayParam(
-      ranges.map((r) => r.end),
-      "int8",
-    )}) AS t(iss, s, e)
+    sql`SELECT DISTINCT s.report_id FROM ${rangesTable(targetRanges(groups), "t")}
         JOIN segments s ON s.issuance_id = t.iss AND s.serials && int8range(t.s, t.e, '[]')
         JOIN government_reports r ON r.id = s.report_id
         WHERE s.state = 'government_used' AND r.party = ${party}`,
@@ -191,11 +181,7 @@ async function unitReport(
     if (byAcquiringParty) for (const f of ndcUseFindings(u, authorizations)) findings.add(f);
   });
   if (kind === "ndc_use" || kind === "cancellation") {
-    await insertUseRanges(
-      tx,
-      groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
-      { reportId: id },
-    );
+    await insertUseRanges(tx, targetRanges(groups), { reportId: id });
   }
   const extra: ReportExtra = {
     ...(p.acquiringParty ? { acquiringParty: p.acquiringParty } : {}),

@@ -7,7 +7,7 @@ import { normalize, type Range, total } from "../core/ranges.js";
 import { MAX_UNIT } from "../core/serials.js";
 import type { JournalInput } from "../journal/journal.js";
 import { formatTargets, groupByIssuance, type IssuanceTargets, resolveAll } from "../store/resolve.js";
-import { lockIssuances } from "../store/segments.js";
+import { lockIssuances, targetRanges } from "../store/segments.js";
 
 /** Which units an operation acts on: named ranges, or the lowest-numbered units the caller holds. */
 export type Selection = { serials: string[] } | { allocate: { issuanceId: string; quantity: number } };
@@ -113,6 +113,6 @@ export function unitEntry(
     ...entry,
     chain: `iss:${groups[0]?.issuanceId}`,
     serials: formatTargets(groups),
-    ranges: groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r }))),
+    ranges: targetRanges(groups),
   };
 }

@@ -2,11 +2,12 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { arrayParam, rows, str } from "../../../db/values.js";
 import { JCM_ACQUIRING_PARTY } from "../core/authorization.js";
+import { AnswerTooLarge } from "../core/errors.js";
 import { subtract } from "../core/ranges.js";
 import { formatSerials, parseSerials, quantityOf } from "../core/serials.js";
 import { JOURNAL_COLUMNS, type JournalEntry, journalFromRow } from "../journal/journal.js";
 import { approachOf, type Block, type Context, itmoIds, text, yearStart } from "./aef-context.js";
-import { type ActionRow, type ActionType, AEF_LIMITS, AefTooLarge, METRIC, MITIGATION_TYPE } from "./aef-types.js";
+import { type ActionRow, type ActionType, AEF_LIMITS, METRIC, MITIGATION_TYPE } from "./aef-types.js";
 
 /** AEF table 3: a Party's action rows of a year, each derived from the one journal entry that recorded it. */
 
@@ -175,7 +176,6 @@ const ARTICLE6_KINDS = [
 
 export async function actionsOfYear(db: Db, ctx: Context, year: number): Promise<ActionRow[]> {
   const actions: ActionRow[] = [];
-  const names = new Map((await rows(db, sql`SELECT id, name FROM organizations`)).map((r) => [str(r.id), str(r.name)]));
   let after = 0n;
   for (;;) {
     const page = await rows(
@@ -185,10 +185,23 @@ export async function actionsOfYear(db: Db, ctx: Context, year: number): Promise
             AND j.seq > ${after}
           ORDER BY j.seq LIMIT 1000`,
     );
-    for (const e of page.map(journalFromRow)) {
+    const entries = page.map(journalFromRow);
+    // The claimants of this page only: their names as the organizations now have them.
+    const claimants = [...new Set(entries.flatMap((e) => (e.kind === "claim" ? [text(e.details.claimant)] : [])))];
+    const names = new Map(
+      (await rows(db, sql`SELECT id, name FROM organizations WHERE id = ANY(${arrayParam(claimants, "text")})`)).map(
+        (r) => [str(r.id), str(r.name)],
+      ),
+    );
+    for (const e of entries) {
       after = e.seq;
       actions.push(...actionsOf(ctx, e, names));
-      if (actions.length > AEF_LIMITS.actions) throw new AefTooLarge("AEF_MAX_ACTIONS", AEF_LIMITS.actions);
+      if (actions.length > AEF_LIMITS.actions) {
+        throw new AnswerTooLarge(`The report would hold more than ${AEF_LIMITS.actions} action rows`, {
+          name: "AEF_MAX_ACTIONS",
+          value: AEF_LIMITS.actions,
+        });
+      }
     }
     if (page.length < 1000) return actions;
   }

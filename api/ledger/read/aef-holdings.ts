@@ -2,12 +2,13 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { rows, str } from "../../../db/values.js";
 import { JCM_ACQUIRING_PARTY } from "../core/authorization.js";
+import { AnswerTooLarge } from "../core/errors.js";
 import { normalize } from "../core/ranges.js";
 import { TERMINAL_STATES } from "../core/segments.js";
 import { formatSerials, quantityOf } from "../core/serials.js";
 import { type ResolvedRange, resolveEach } from "../store/resolve.js";
 import { approachOf, type Context, itmoIds, yearStart } from "./aef-context.js";
-import { AEF_LIMITS, AefTooLarge, type HoldingRow, METRIC } from "./aef-types.js";
+import { AEF_LIMITS, type HoldingRow, METRIC } from "./aef-types.js";
 import { replayRangeAt } from "./status-at.js";
 
 /**
@@ -27,7 +28,13 @@ export async function holdingsAt(db: Db, ctx: Context, year: number): Promise<Ho
   );
   const serials = [...new Set(candidates.map((c) => str(c.s)))];
   if (serials.length > AEF_LIMITS.holdingBlocks)
-    throw new AefTooLarge("AEF_MAX_HOLDING_BLOCKS", AEF_LIMITS.holdingBlocks);
+    throw new AnswerTooLarge(
+      `The report would replay the holdings of more than ${AEF_LIMITS.holdingBlocks} unit blocks`,
+      {
+        name: "AEF_MAX_HOLDING_BLOCKS",
+        value: AEF_LIMITS.holdingBlocks,
+      },
+    );
   // Blocks named more than once (by several versions) are replayed once: joined within their issuance.
   const byIssuance = new Map<bigint, ResolvedRange[]>();
   for (const resolved of await resolveEach(db, serials)) {

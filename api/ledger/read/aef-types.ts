@@ -1,5 +1,3 @@
-import { LedgerError } from "../core/errors.js";
-
 /** The rows of the Agreed Electronic Format (decision 4/CMA.6, annex II), table by table, and its bounds. */
 
 export const AEF_LIMITS = {
@@ -8,20 +6,6 @@ export const AEF_LIMITS = {
   /** Unit blocks whose holdings at 31 December one report replays. */
   holdingBlocks: 2_000,
 } as const;
-
-export class AefTooLarge extends LedgerError {
-  readonly status = 422;
-  readonly code = "answer_too_large";
-  constructor(
-    readonly what: string,
-    readonly limit: number,
-  ) {
-    super(`The report would hold more than ${limit} ${what}`);
-  }
-  override extensions() {
-    return { limit: { name: this.what, value: this.limit } };
-  }
-}
 
 /** The NDC period every report names: the Paris Agreement's first NDC period for JCM partners. */
 export const NDC_PERIOD = "2021-2030";

@@ -1,8 +1,6 @@
-import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import { rows } from "../../../db/values.js";
 import { formatSerials } from "../core/serials.js";
-import { JOURNAL_COLUMNS, journalFromRow } from "../journal/journal.js";
+import { entriesTouching, journalFromRow } from "../journal/journal.js";
 import { resolutionError, resolveEach } from "../store/resolve.js";
 
 export interface ProvenanceEvent {
@@ -37,16 +35,7 @@ export async function provenanceOf(
   const [r] = await resolveEach(db, [input]);
   if (!r || "error" in r) throw resolutionError(input, r);
   const range = r.ok;
-  const found = await rows(
-    db,
-    sql`SELECT ${JOURNAL_COLUMNS} FROM journal j
-        WHERE j.seq IN (SELECT DISTINCT jr.seq FROM journal_ranges jr
-                        WHERE jr.issuance_id = ${range.issuanceId}
-                          AND jr.serials && int8range(${range.start}, ${range.end}, '[]')
-                          AND jr.seq > ${page.cursor ?? 0n}
-                        ORDER BY jr.seq LIMIT ${page.limit + 1})
-        ORDER BY j.seq`,
-  );
+  const found = await entriesTouching(db, range, page.cursor ?? 0n, page.limit + 1);
   const events: ProvenanceEvent[] = [];
   let serials = 0;
   for (const row of found.slice(0, page.limit)) {

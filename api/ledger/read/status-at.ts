@@ -6,7 +6,7 @@ import { intersect, normalize, type Range } from "../core/ranges.js";
 import { decide } from "../core/rules.js";
 import { freshSegment, partsWithin, planChange, type Segment } from "../core/segments.js";
 import { formatSerials, quantityOf, tryParseSerials } from "../core/serials.js";
-import { isJournalKind, JOURNAL_COLUMNS, journalFromRow } from "../journal/journal.js";
+import { entriesTouching, isJournalKind, journalFromRow } from "../journal/journal.js";
 import { emptyHistory, operationOf } from "../journal/replay.js";
 import { resolutionError, resolveEach } from "../store/resolve.js";
 import { type AuthorizationFacts, part, type Status, type StatusQuery } from "./status.js";
@@ -51,16 +51,7 @@ export async function replayRangeAt(
   let after = 0n;
   let replayed = 0;
   for (;;) {
-    const page = await rows(
-      db,
-      sql`SELECT ${JOURNAL_COLUMNS} FROM journal j
-          WHERE j.seq IN (SELECT DISTINCT jr.seq FROM journal_ranges jr
-                          WHERE jr.issuance_id = ${range.issuanceId}
-                            AND jr.serials && int8range(${range.start}, ${range.end}, '[]')
-                            AND jr.seq > ${after}
-                          ORDER BY jr.seq LIMIT ${STATUS_AT_LIMITS.page})
-          ORDER BY j.seq`,
-    );
+    const page = await entriesTouching(db, range, after, STATUS_AT_LIMITS.page);
     for (const e of page.map(journalFromRow)) {
       after = e.seq;
       replayed += 1;

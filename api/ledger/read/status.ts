@@ -4,7 +4,7 @@ import { type Db, runsInProcess } from "../../../db/client.js";
 import { overlapsRange } from "../../../db/range-lookup.js";
 import { arrayParam, big, preparedRows, type Row, strOrNull } from "../../../db/values.js";
 import type { Purpose } from "../core/authorization.js";
-import { InvalidRequest, invariant, LedgerError } from "../core/errors.js";
+import { AnswerTooLarge, InvalidRequest, invariant } from "../core/errors.js";
 import { type ItmoBlock, itmoBlock } from "../core/itmo.js";
 import { normalize, type Range } from "../core/ranges.js";
 import { coversExactly, partsWithin, type Segment, TERMINAL_STATES } from "../core/segments.js";
@@ -83,20 +83,6 @@ export const STATUS_LIMITS = {
   /** The same on PGlite, whose statements hold the server's event loop while they run. */
   inProcessStatement: { ranges: 100, rows: 500 },
 } as const;
-
-/** A batch whose answer would hold more parts than its limit. */
-export class StatusAnswerTooLarge extends LedgerError {
-  readonly status = 422;
-  readonly code = "answer_too_large";
-  constructor(readonly limit: number) {
-    super(
-      `The answer would describe more than ${limit} parts; ask for fewer ranges at once, or page a range's parts with GET /v1/status/{serials}?cursor=`,
-    );
-  }
-  override extensions() {
-    return { limit: { name: "STATUS_BATCH_MAX_PARTS", value: this.limit } };
-  }
-}
 
 interface UseRow extends Range {
   useId: string;
@@ -378,7 +364,12 @@ export async function statusOfBatch(
       chunk.map((serials) => ({ serials, limit })),
     )) {
       if ("parts" in r) parts += r.parts.length;
-      if (parts > maxParts) throw new StatusAnswerTooLarge(maxParts);
+      if (parts > maxParts) {
+        throw new AnswerTooLarge(
+          `The answer would describe more than ${maxParts} parts; ask for fewer ranges at once, or page a range's parts with GET /v1/status/{serials}?cursor=`,
+          { name: "STATUS_BATCH_MAX_PARTS", value: maxParts },
+        );
+      }
       results.push(r);
     }
   }

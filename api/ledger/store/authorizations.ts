@@ -11,6 +11,7 @@ import type {
 import { type ItmoBlock, type ItmoTrace, itmoBlock } from "../core/itmo.js";
 import { parseSerials, type SerialRange } from "../core/serials.js";
 import type { IssuanceTargets } from "./resolve.js";
+import { rangesTable, targetRanges } from "./segments.js";
 
 /** Reading the terms of authorizations, as their latest version states them. */
 export function termsFromRow(r: Row): AuthorizationTerms {
@@ -29,21 +30,11 @@ const LATEST_TERMS = sql`a.id, a.party, v.purposes, v.authorized_entities, v.fir
 
 /** The terms of every authorization covering any of the target units. */
 export async function authorizationsOver(db: Db, groups: readonly IssuanceTargets[]): Promise<AuthorizationsById> {
-  const ranges = groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r })));
   const found = await rows(
     db,
     sql`SELECT ${LATEST_TERMS}
         WHERE a.id IN (
-          SELECT s.authorization_id FROM unnest(${arrayParam(
-            ranges.map((r) => r.issuanceId),
-            "int8",
-          )}, ${arrayParam(
-            ranges.map((r) => r.start),
-            "int8",
-          )}, ${arrayParam(
-            ranges.map((r) => r.end),
-            "int8",
-          )}) AS t(iss, s, e)
+          SELECT s.authorization_id FROM ${rangesTable(targetRanges(groups), "t")}
           JOIN segments s ON ${overlapsRange("segments", "s", sql`t.iss`, sql`t.s`, sql`t.e`)}
           WHERE s.authorization_id IS NOT NULL)`,
   );

@@ -5,6 +5,7 @@ import { arrayParam, big, bool, preparedRows, type Row, strOrNull } from "../../
 import type { IssuanceId } from "../core/ids.js";
 import type { Range } from "../core/ranges.js";
 import { type Segment, sameAttrs, type UnitState } from "../core/segments.js";
+import type { IssuanceTargets } from "./resolve.js";
 
 /** Reading and writing segments and terminal-use ranges. The one place that writes segments. */
 export interface StoredSegment extends Segment {
@@ -144,6 +145,25 @@ export interface UseRange extends Range {
   issuanceId: bigint;
 }
 
+/** The target ranges of every issuance of a change, each with its issuance. */
+export function targetRanges(groups: readonly IssuanceTargets[]): (Range & { issuanceId: IssuanceId })[] {
+  return groups.flatMap((g) => g.ranges.map((r) => ({ issuanceId: g.issuanceId, ...r })));
+}
+
+/** Ranges as the rows `alias(iss, s, e)` of a statement, one array parameter per column. */
+export function rangesTable(ranges: readonly UseRange[], alias: string): SQL {
+  return sql`unnest(${arrayParam(
+    ranges.map((r) => r.issuanceId),
+    "int8",
+  )}, ${arrayParam(
+    ranges.map((r) => r.start),
+    "int8",
+  )}, ${arrayParam(
+    ranges.map((r) => r.end),
+    "int8",
+  )}) AS ${sql.raw(alias)}(iss, s, e)`;
+}
+
 /** The statement recording terminal uses in their own table, whose exclusion constraint is the last word. */
 export function useRangesInsert(ranges: readonly UseRange[], use: { claimId: string } | { reportId: string }): SQL {
   const claimId = "claimId" in use ? use.claimId : null;
@@ -151,16 +171,7 @@ export function useRangesInsert(ranges: readonly UseRange[], use: { claimId: str
   return sql`
     INSERT INTO use_ranges (issuance_id, serials, claim_id, report_id)
     SELECT u.iss, int8range(u.s, u.e, '[]'), ${claimId}::text, ${reportId}::text
-    FROM unnest(${arrayParam(
-      ranges.map((r) => r.issuanceId),
-      "int8",
-    )}, ${arrayParam(
-      ranges.map((r) => r.start),
-      "int8",
-    )}, ${arrayParam(
-      ranges.map((r) => r.end),
-      "int8",
-    )}) AS u(iss, s, e)`;
+    FROM ${rangesTable(ranges, "u")}`;
 }
 
 export async function insertUseRanges(
