@@ -311,4 +311,16 @@ describe.runIf(databaseAvailable())("the Agreed Electronic Format of a scripted 
     const outside = await t.call("GET", `/v1/status/${iss.serials(1, 10)}?at=2025-12-31T23:59:59Z&cursor=11`);
     expect(outside.status).toBe(400);
   });
+
+  it("lists the blocks of one entry in unit order, unit 9999 before unit 10000", async () => {
+    on("2027-03-01");
+    const other = await t.issue({ hostCountry: "MN", vintage: 2026, start: 9001, end: 10200 });
+    await authorize({ reference: "MN-LoA-2027-001", purposes: ["ndc"], serials: [other.serials(9995, 9999)] });
+    await report(japan, { kind: "ndc_use", year: 2027, serials: [other.serials(9995, 10005)] });
+    const jp = await t.call("GET", "/v1/article6/aef?party=JP&year=2027");
+    expect(jp.body.actions.map((r: Row) => [r.firstUnitId, r.lastUnitId, r.authorizationId])).toEqual([
+      [other.serials(9995), other.serials(9999), "MN-LoA-2027-001"],
+      [other.serials(10000), other.serials(10005), null],
+    ]);
+  });
 });

@@ -4,12 +4,19 @@ import { arrayParam, rows, str } from "../../../db/values.js";
 import { JCM_ACQUIRING_PARTY } from "../core/authorization.js";
 import { AnswerTooLarge } from "../core/errors.js";
 import { subtract } from "../core/ranges.js";
-import { formatSerials, parseSerials, quantityOf } from "../core/serials.js";
+import { formatSerials, parseSerials, quantityOf, type SerialRange } from "../core/serials.js";
 import { JOURNAL_COLUMNS, type JournalEntry, journalFromRow } from "../journal/journal.js";
 import { approachOf, type Block, type Context, itmoIds, text, yearStart } from "./aef-context.js";
 import { type ActionRow, type ActionType, AEF_LIMITS, METRIC, MITIGATION_TYPE } from "./aef-types.js";
 
 /** AEF table 3: a Party's action rows of a year, each derived from the one journal entry that recorded it. */
+
+/** Serial order: registry, project and vintage as text, then the units as numbers (unit 9 before unit 10). */
+function bySerial(a: SerialRange, b: SerialRange): number {
+  const ident = (r: SerialRange) => `${r.registry}-${r.project}-${r.vintage}`;
+  if (ident(a) !== ident(b)) return ident(a) < ident(b) ? -1 : 1;
+  return a.start < b.start ? -1 : a.start > b.start ? 1 : 0;
+}
 
 /** The blocks an entry acted on: its ITMO blocks, and its other units as blocks of no authorization. */
 function blocksOf(e: JournalEntry): Block[] {
@@ -26,7 +33,7 @@ function blocksOf(e: JournalEntry): Block[] {
       .map((b) => b.range);
     return subtract([r], covered).map((x) => ({ range: { ...r, ...x }, authorizationId: null, firstTransfer: false }));
   });
-  return [...traced, ...rest].sort((a, b) => (formatSerials(a.range) < formatSerials(b.range) ? -1 : 1));
+  return [...traced, ...rest].sort((a, b) => bySerial(a.range, b.range));
 }
 
 function actionRow(
