@@ -97,12 +97,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     if (/%00/.test(c.req.url)) throw new InvalidRequest([{ path: "url", message: "must not contain NUL characters" }]);
     await next();
   });
-  app.use("/v1/issuances/import", limitBody(deps.config.maxImportBytes));
+  const ownLimits: Record<string, MiddlewareHandler> = {
+    "/v1/issuances/import": limitBody(deps.config.maxImportBytes),
+    "/v1/claims/batch": limitBody(deps.config.maxBatchBytes),
+  };
   const limitOtherBodies = limitBody(deps.config.maxBodyBytes);
-  app.use("*", async (c, next) => {
-    if (c.req.path === "/v1/issuances/import") return next();
-    return limitOtherBodies(c, next);
-  });
+  app.use("*", (c, next) => (ownLimits[c.req.path] ?? limitOtherBodies)(c, next));
   app.use("*", refuseUnstorableText());
   app.use("*", publicReads(presetHeader));
   app.use("/v1/*", idempotency());

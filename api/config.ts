@@ -22,6 +22,11 @@ const Env = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  MAX_BATCH_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(8 * 1024 * 1024),
   MAX_IMPORT_BYTES: z.coerce
     .number()
     .int()

@@ -39,6 +39,7 @@ export async function openRuntime(
     config: {
       maxBodyBytes: config.MAX_BODY_BYTES,
       maxImportBytes: config.MAX_IMPORT_BYTES,
+      maxBatchBytes: config.MAX_BATCH_BYTES,
       statusBatchMaxParts: config.STATUS_BATCH_MAX_PARTS,
       journalSealMs: config.JOURNAL_SEAL_MS,
       publicBaseUrl: publicBaseUrl(config),

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { is } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -90,7 +91,7 @@ export async function restoreEmbedded(dataDir: string, archive: Blob): Promise<v
       throw new Error(`${dataDir} already holds a database; restore into an empty DATA_DIR`);
     }
     mkdirSync(dataDir, { recursive: true });
-    const client = await PGlite.create({ dataDir, loadDataDir: archive, extensions: { btree_gist } });
+    const client = await PGlite.create({ dataDir, loadDataDir: archive, extensions: { btree_gist, pg_trgm } });
     await client.close();
   } finally {
     release();
@@ -113,7 +114,7 @@ export async function openDatabase(
       if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
       const client = await PGlite.create({
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-        extensions: { btree_gist },
+        extensions: { btree_gist, pg_trgm },
         // PGlite's allocator zero-fills the whole buffer pool at start, so its size is resident memory at once.
         ...(options.sharedBuffersMb
           ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${options.sharedBuffersMb}MB`] }

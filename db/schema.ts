@@ -11,6 +11,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -150,7 +151,19 @@ export const claims = pgTable(
       .references(() => organizations.id),
     beneficiaryName: text("beneficiary_name").notNull(),
     beneficiaryCountry: text("beneficiary_country").notNull(),
+    /** The name as search compares it (`beneficiaryKey`): compatibility form, lower case. */
+    beneficiaryKey: text("beneficiary_key").notNull(),
+    beneficiaryKind: text("beneficiary_kind").notNull().default("organization"),
+    beneficiaryLegalId: text("beneficiary_legal_id"),
     claimType: text("claim_type").notNull(),
+    reason: text("reason"),
+    framework: text("framework"),
+    frameworkTier: text("framework_tier"),
+    frameworkOperator: text("framework_operator"),
+    reportingYear: integer("reporting_year"),
+    scopes: smallint("scopes").array(),
+    notes: text("notes"),
+    projectRefs: text("project_refs").array().notNull().default(sql`'{}'::text[]`),
     purpose: text("purpose").notNull(),
     periodStart: date("period_start").notNull(),
     periodEnd: date("period_end").notNull(),
@@ -164,7 +177,27 @@ export const claims = pgTable(
   },
   (t) => [
     index("claims_claimant").on(t.claimantId, t.id),
+    index("claims_beneficiary").on(t.beneficiaryKey, t.id),
+    index("claims_beneficiary_search").using("gin", sql`${t.beneficiaryKey} gin_trgm_ops`),
+    index("claims_project_refs").using("gin", t.projectRefs),
     check("claims_type", sql`${t.claimType} in ('compensation', 'contribution')`),
+    check("claims_beneficiary_kind", sql`${t.beneficiaryKind} in ('organization', 'person')`),
+    check(
+      "claims_reason",
+      sql`${t.reason} in ('corporate_inventory', 'on_behalf_of_third_party', 'product_or_service', 'environmental_benefit', 'compliance', 'other')`,
+    ),
+    check("claims_framework", sql`${t.framework} in ('vcmi', 'sbti_bvcm', 'gx_ets', 'shk', 'corsia', 'none', 'other')`),
+    check(
+      "claims_framework_tier",
+      sql`(${t.frameworkTier} is not null) = (${t.framework} is not distinct from 'vcmi')
+          and (${t.frameworkTier} is null or ${t.frameworkTier} in ('silver', 'gold', 'platinum', 'scope3_action'))`,
+    ),
+    check(
+      "claims_framework_operator",
+      sql`(${t.frameworkOperator} is not null) = (${t.framework} is not distinct from 'corsia')`,
+    ),
+    check("claims_reporting_year", sql`${t.reportingYear} between 1990 and 2100`),
+    check("claims_scopes", sql`${t.scopes} <@ '{1,2,3}'::smallint[] and cardinality(${t.scopes}) > 0`),
   ],
 );
 

@@ -205,10 +205,14 @@ export async function seed(deps: Deps): Promise<SeedResult> {
   const claims = [
     await createClaim(deps, actorOf(kanto), {
       allocate: { issuanceId: mn006.id, quantity: 500 },
-      beneficiary: { name: "Kanto Rail Co. (fictional demo company)", country: "JP" },
+      beneficiary: { name: "Kanto Rail Co. (fictional demo company)", country: "JP", legalId: "JP-CN:0000000000000" },
       claimType: "compensation",
       purpose: "Offsetting 2025 Scope 1 emissions of the Tokyo depot",
       period: { start: "2025-01-01", end: "2025-12-31" },
+      reason: "corporate_inventory",
+      framework: { kind: "vcmi", tier: "silver" },
+      reportingYear: 2025,
+      scopes: [1],
     }),
     await createClaim(deps, actorOf(aozora), {
       serials: [range(mn004, 0, 249)],
@@ -216,6 +220,9 @@ export async function seed(deps: Deps): Promise<SeedResult> {
       claimType: "contribution",
       purpose: "Contribution to Mongolia's solar build-out, fiscal year 2025",
       period: { start: "2025-04-01", end: "2026-03-31" },
+      reason: "environmental_benefit",
+      framework: { kind: "sbti_bvcm" },
+      reportingYear: 2025,
     }),
   ];
   return {

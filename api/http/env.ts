@@ -8,6 +8,8 @@ export interface AppConfig {
   maxBodyBytes: number;
   /** Largest body of `POST /v1/issuances/import`. */
   maxImportBytes: number;
+  /** The body of `POST /v1/claims/batch`: up to 1,000 claims. */
+  maxBatchBytes: number;
   /** How often the background sealer seals new journal entries. */
   journalSealMs: number;
   /** Most parts one answer of `POST /v1/status` may describe. */

@@ -120,6 +120,7 @@ export async function rawClaim(db: Db, key: string, start: number, n: number): P
         serials: input.serials,
         quantity: CLAIM_UNITS,
         hostCountries: ["MN"],
+        projectRefs: ["MN900"],
         entry: entries[0] as JournalEntry,
       }),
     ]);

@@ -80,6 +80,7 @@ describe.runIf(databaseAvailable())("the Agreed Electronic Format of a scripted 
           claimType: "compensation",
           purpose: "Offset of 2024 emissions",
           period: { start: "2024-01-01", end: "2024-12-31" },
+          reportingYear: 2024,
         },
       }),
     );

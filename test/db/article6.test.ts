@@ -77,6 +77,7 @@ describe.runIf(databaseAvailable())("Article 6.2: authorizations, first transfer
         claimType,
         purpose: "Offset",
         period: { start: "2025-01-01", end: "2025-12-31" },
+        ...(claimType === "compensation" ? { reportingYear: 2025 } : {}),
       },
     });
   const parts = async (serials: string) => (await t.call("GET", `/v1/status/${serials}`)).body.parts;

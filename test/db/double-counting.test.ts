@@ -200,7 +200,10 @@ describe.runIf(databaseAvailable())("no tonne is counted twice", () => {
     expect((await report("authorization", units.serials(5021, 5030))).status).toBe(201);
     expect((await report("corresponding_adjustment", units.serials(5021, 5030))).status).toBe(201);
     const compensate = (serials: string) =>
-      t.call("POST", "/v1/claims", { key: holder.key, body: { ...claim([serials]), claimType: "compensation" } });
+      t.call("POST", "/v1/claims", {
+        key: holder.key,
+        body: { ...claim([serials]), claimType: "compensation", reportingYear: 2025 },
+      });
     for (const [serials, authorized, adjusted] of [
       [units.serials(5001, 5010), true, false],
       [units.serials(5011, 5020), false, true],

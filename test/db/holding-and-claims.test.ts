@@ -230,7 +230,7 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
     await give({ iss, a, b }, iss.serials(1, 100), b);
     const r = await t.call("POST", "/v1/claims", {
       key: b.key,
-      body: claimBody({ claimType: "compensation", serials: [iss.serials(20, 30)] }),
+      body: claimBody({ claimType: "compensation", reportingYear: 2025, serials: [iss.serials(20, 30)] }),
     });
     expect(r.status).toBe(409);
     expect(r.body.code).toBe("compensation_requires_corresponding_adjustment");
@@ -258,13 +258,13 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
     }
     const partly = await t.call("POST", "/v1/claims", {
       key: b.key,
-      body: claimBody({ claimType: "compensation", serials: [iss.serials(20, 30)] }),
+      body: claimBody({ claimType: "compensation", reportingYear: 2025, serials: [iss.serials(20, 30)] }),
     });
     expect(partly.status).toBe(409);
     expect(partly.body.conflicts).toEqual([expect.objectContaining({ serials: iss.serials(26, 30) })]);
     const ok = await t.call("POST", "/v1/claims", {
       key: b.key,
-      body: claimBody({ claimType: "compensation", serials: [iss.serials(20, 25)] }),
+      body: claimBody({ claimType: "compensation", reportingYear: 2025, serials: [iss.serials(20, 25)] }),
     });
     expect(ok.status).toBe(201);
     expect(ok.body.claimType).toBe("compensation");

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { sql } from "drizzle-orm";
 import { drizzle as drizzlePg } from "drizzle-orm/node-postgres";
 import { migrate as migratePg } from "drizzle-orm/node-postgres/migrator";
@@ -35,7 +36,7 @@ function migrationsUpTo(tag: string): string {
 /** A database with no schema at all, and a way to migrate it from a folder. */
 async function emptyDatabase(): Promise<{ db: Db; migrate(folder: string): Promise<void>; close(): Promise<void> }> {
   if (dbKind === "pglite") {
-    const client = await PGlite.create({ extensions: { btree_gist } });
+    const client = await PGlite.create({ extensions: { btree_gist, pg_trgm } });
     const db = drizzlePglite(client, { schema });
     return {
       db,
@@ -197,7 +198,7 @@ describe.runIf(databaseAvailable())("migrating a ledger that holds data", () => 
         ('rpt_c', 'org_mn', 'MN', 'corresponding_adjustment', 2025, 'MN-CA-1', ${"{JCM-JP-MN006-2020-1-30}"}, 30, ${seq(4)}, ${at})`);
       await db.execute(sql`INSERT INTO claims (id, claimant_id, beneficiary_name, beneficiary_country, claim_type, purpose, period_start,
           period_end, serials, quantity, host_countries, journal_seq, journal_hash, created_at)
-        VALUES ('clm_1', 'org_co', 'B', 'JP', 'compensation', 'offset', '2025-01-01', '2025-12-31', ${"{JCM-JP-MN006-2020-1-10}"}, 10,
+        VALUES ('clm_1', 'org_co', 'Ｓａｋｕｒａ  Foods', 'JP', 'compensation', 'offset', '2025-01-01', '2025-12-31', ${"{JCM-JP-MN006-2020-1-10}"}, 10,
           ${"{MN}"}, ${seq(6)}, ${entries[6]?.hash ?? ""}, ${at})`);
       await db.execute(
         sql`INSERT INTO use_ranges (issuance_id, serials, claim_id) VALUES (${id}, int8range(1, 10, '[]'), 'clm_1')`,
@@ -248,6 +249,18 @@ describe.runIf(databaseAvailable())("migrating a ledger that holds data", () => 
         { lo: 41, hi: 60, state: "in_registry", authorization_id: "auz_b", first_transferred: false },
         { lo: 61, hi: 100, state: "in_registry", authorization_id: null, first_transferred: false },
       ]);
+      // Claims made before 0010 are found by the register's search and filters like new ones.
+      expect(
+        await rows(db, sql`SELECT beneficiary_key, beneficiary_kind, project_refs, reporting_year FROM claims`),
+      ).toEqual([
+        {
+          beneficiary_key: "sakura foods",
+          beneficiary_kind: "organization",
+          project_refs: ["MN006"],
+          reporting_year: null,
+        },
+      ]);
+      await expect(db.execute(sql`UPDATE claims SET purpose = 'rewritten'`)).rejects.toThrow();
       expect(await auditLedger(db)).toEqual([]);
     } finally {
       await database.close();

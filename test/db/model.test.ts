@@ -6,6 +6,7 @@ import {
   type FirstTransferDefinition,
   firstTransferAtAuthorization,
   ndcUseFindings,
+  type OimpPurpose,
   type Purpose,
 } from "../../api/ledger/core/authorization.js";
 import {
@@ -189,10 +190,11 @@ class Claim extends Step {
     const s = span(this.r.from, this.r.len);
     const by = real.companies[this.by] as Org;
     const claimType = this.compensation ? "compensation" : "contribution";
+    const corsia = this.corsia;
     await step(
       m,
       s,
-      (claimId) => ({ kind: "claim", holder: by.id, claimId, claimType, authorizations: m.authorizations }),
+      (claimId) => ({ kind: "claim", holder: by.id, claimId, claimType, corsia, authorizations: m.authorizations }),
       () =>
         post(real, "/v1/claims", by.key, {
           serials: [real.iss.serials(s.start, s.end)],
@@ -200,11 +202,18 @@ class Claim extends Step {
           claimType,
           purpose: "model",
           period: { start: "2025-01-01", end: "2025-12-31" },
+          ...(this.compensation ? { reportingYear: 2025 } : {}),
+          ...(corsia ? { framework: { kind: "corsia", operator: "Model Air" } } : {}),
         }),
     );
   }
+  /** Derived, not drawn: a new draw would change the paths the fixed seeds replay. */
+  get corsia(): boolean {
+    return this.compensation && this.r.from % 3 === 0;
+  }
   toString(): string {
-    return `claim(${this.r.from}+${this.r.len} by ${this.by}${this.compensation ? ", compensation" : ""})`;
+    const kind = this.corsia ? ", corsia" : this.compensation ? ", compensation" : "";
+    return `claim(${this.r.from}+${this.r.len} by ${this.by}${kind})`;
   }
 }
 
@@ -264,6 +273,7 @@ class Report extends Step {
       id: `auz_${reportId.slice(4)}`,
       party: this.party,
       purposes: ["ndc", "oimp"],
+      oimpPurposes: [],
       authorizedEntities: [],
       firstTransfer: "use_or_cancellation",
     });
@@ -310,10 +320,12 @@ class Authorize extends Step {
     const s = span(this.r.from, this.r.len);
     const oimp = this.purposes.includes("oimp");
     const entities = this.entity === null ? [] : [(real.companies[this.entity] as Org).id];
+    const oimpPurposes = this.oimpPurposes;
     const terms = (id: string): AuthorizationTerms => ({
       id,
       party: HOST,
       purposes: this.purposes,
+      oimpPurposes,
       authorizedEntities: entities,
       firstTransfer: oimp ? this.firstTransfer : null,
     });
@@ -327,14 +339,21 @@ class Authorize extends Step {
           date: "2025-06-01",
           purposes: this.purposes,
           ...(oimp ? { firstTransfer: this.firstTransfer } : {}),
+          ...(oimpPurposes.length > 0 ? { oimpPurposes } : {}),
           ...(entities.length > 0 ? { authorizedEntities: entities } : {}),
           serials: [real.iss.serials(s.start, s.end)],
         }),
     );
     if (a.status === 201) m.authorizations.set(a.body.id, terms(a.body.id));
   }
+  /** Derived, not drawn (see `Claim.corsia`): any OIMP purpose, voluntary only, or CORSIA among them. */
+  get oimpPurposes(): OimpPurpose[] {
+    if (!this.purposes.includes("oimp")) return [];
+    return ([[], ["voluntary"], ["corsia", "voluntary"]] as const)[this.r.len % 3]?.slice() ?? [];
+  }
   toString(): string {
-    return `authorize(${this.r.from}+${this.r.len} ${this.purposes.join("+")} at ${this.firstTransfer}${this.entity === null ? "" : ` for ${this.entity}`})`;
+    const oimp = this.oimpPurposes.length > 0 ? ` (${this.oimpPurposes.join("+")})` : "";
+    return `authorize(${this.r.from}+${this.r.len} ${this.purposes.join("+")}${oimp} at ${this.firstTransfer}${this.entity === null ? "" : ` for ${this.entity}`})`;
   }
 }
 

@@ -103,6 +103,7 @@ export async function testContext(
     config: {
       maxBodyBytes: 1024 * 1024,
       maxImportBytes: 64 * 1024 * 1024,
+      maxBatchBytes: 8 * 1024 * 1024,
       statusBatchMaxParts: options.statusBatchMaxParts ?? 50_000,
       journalSealMs: 1_000,
       publicBaseUrl: "http://bridge.test",

@@ -36,7 +36,15 @@ function unit(state: UnitState, extra: Partial<UnitAttrs> = {}): UnitAttrs {
 /** The authorizations the examples name: the host's for OIMP (first transfer at use), for NDC only, and Japan's. */
 const terms = (id: string, t: Partial<AuthorizationTerms>): [string, AuthorizationTerms] => [
   id,
-  { id, party: HOST, purposes: ["ndc", "oimp"], authorizedEntities: [], firstTransfer: "use_or_cancellation", ...t },
+  {
+    id,
+    party: HOST,
+    purposes: ["ndc", "oimp"],
+    oimpPurposes: [],
+    authorizedEntities: [],
+    firstTransfer: "use_or_cancellation",
+    ...t,
+  },
 ];
 const AUTHORIZATIONS: AuthorizationsById = new Map([
   terms("auz_oimp", {}),
@@ -55,6 +63,7 @@ const OPS: { [K in OperationKind]: Extract<Operation, { kind: K }> } = {
     holder: "org_a",
     claimId: "clm_new",
     claimType: "contribution",
+    corsia: false,
     authorizations: AUTHORIZATIONS,
   },
   tokenize: { kind: "tokenize", holder: "org_a", tokenId: "9" },

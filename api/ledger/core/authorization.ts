@@ -19,6 +19,8 @@ export interface AuthorizationTerms {
   id: string;
   party: string;
   purposes: readonly Purpose[];
+  /** Empty: any OIMP purpose. */
+  oimpPurposes: readonly OimpPurpose[];
   /** Empty: any entity may make OIMP uses of the units. */
   authorizedEntities: readonly string[];
   firstTransfer: FirstTransferDefinition | null;

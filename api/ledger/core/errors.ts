@@ -146,11 +146,37 @@ export class SerialsConflict extends LedgerError {
     readonly extra: Record<string, unknown> = {},
     /** `403` where the refusal is of the caller (an entity the units' authorization does not name). */
     readonly status: 403 | 409 = 409,
+    /** What the client can do instead. */
+    remedy?: string,
   ) {
-    super(message, { details: conflicts.map((c) => `${c.serials} (${c.state})`).join(", ") });
+    const units = conflicts.map((c) => `${c.serials} (${c.state})`).join(", ");
+    super(message, { details: remedy ? `${units}. ${remedy}` : units });
   }
   override extensions() {
     return { conflicts: this.conflicts, ...this.extra };
+  }
+}
+
+/**
+ * One item of an all-or-nothing batch refused, so the whole batch was: the item's own answer
+ * (status, code, conflicts or errors), naming the item by its index in the request.
+ */
+export class BatchItemRefused extends LedgerError {
+  readonly status: LedgerError["status"];
+  readonly code: string;
+  constructor(
+    readonly index: number,
+    readonly refusal: LedgerError,
+  ) {
+    super(`Item ${index} of the batch was refused, so nothing in the batch was done: ${refusal.shortMessage}`, {
+      cause: refusal,
+      ...(refusal.details ? { details: refusal.details } : {}),
+    });
+    this.status = refusal.status;
+    this.code = refusal.code;
+  }
+  override extensions() {
+    return { index: this.index, ...this.refusal.extensions() };
   }
 }
 

@@ -27,15 +27,24 @@ export const REFUSALS = {
     "Some of the units are authorized by the host country for NDC use only, not for other international mitigation purposes such as voluntary compensation",
   compensation_requires_corresponding_adjustment:
     "A compensation claim needs units authorized by the host country for other international mitigation purposes and covered by its corresponding adjustment",
+  corsia_not_authorized:
+    "The host country authorized some of the units for other international mitigation purposes that do not include CORSIA",
   entity_not_authorized:
     "The authorization of some of the units names the entities that may use them, and the caller is not one",
 } as const;
 export type RefusalCode = keyof typeof REFUSALS;
 
+/** What a client can do instead, where a refusal leaves a way: said in the answer's `detail`. */
+export const REMEDIES: Partial<Record<RefusalCode, string>> = {
+  compensation_requires_corresponding_adjustment:
+    'Units without them can still be claimed as a contribution to the host country\'s mitigation: send claimType "contribution"',
+};
+
 /** Refusals of policy rather than state: shown only when no unit is refused for its state. */
 export const POLICY_REFUSALS: ReadonlySet<RefusalCode> = new Set([
   "authorization_purpose_mismatch",
   "compensation_requires_corresponding_adjustment",
+  "corsia_not_authorized",
   "entity_not_authorized",
 ]);
 
@@ -57,7 +66,15 @@ export type Operation =
   /** `holder` null: a registry withdraws from whoever holds the units. */
   | { kind: "withdraw"; holder: string | null }
   | { kind: "transfer"; holder: string; to: string }
-  | { kind: "claim"; holder: string; claimId: string; claimType: ClaimType; authorizations: AuthorizationsById }
+  /** `corsia`: the claim meets an aeroplane operator's CORSIA offsetting requirement. */
+  | {
+      kind: "claim";
+      holder: string;
+      claimId: string;
+      claimType: ClaimType;
+      corsia: boolean;
+      authorizations: AuthorizationsById;
+    }
   | { kind: "tokenize"; holder: string; tokenId: string }
   /** A holder retired tokens on chain: the units are claimed for whoever the wallet belongs to. */
   | {
@@ -97,20 +114,24 @@ const heldBy = (holder: string | null, u: UnitAttrs): boolean => holder === null
 /**
  * Compensation is an OIMP use (ARTICLE6.md rule 2): it needs the host's authorization for OIMP and
  * its corresponding adjustment, and, where the authorization names entities, a claimant among them.
- * Units the host authorized without OIMP are reserved for NDC use.
+ * Units the host authorized without OIMP are reserved for NDC use. A CORSIA claim is a compensation
+ * whose units' authorization, where it names its OIMP purposes, names CORSIA among them.
  */
 export function claimPolicy(
-  claimType: ClaimType,
+  claim: { claimType: ClaimType; corsia: boolean },
   u: UnitAttrs,
   claimant: string,
   hostCountry: string,
   authorizations: AuthorizationsById,
 ): RefusalCode | undefined {
-  if (claimType !== "compensation") return undefined;
+  if (claim.claimType !== "compensation") return undefined;
   const terms = termsOf(u, authorizations);
   const byHost = terms !== undefined && terms.party === hostCountry;
   if (byHost && !terms.purposes.includes("oimp")) return "authorization_purpose_mismatch";
   if (!byHost || !u.correspondingAdjustment) return "compensation_requires_corresponding_adjustment";
+  if (claim.corsia && terms.oimpPurposes.length > 0 && !terms.oimpPurposes.includes("corsia")) {
+    return "corsia_not_authorized";
+  }
   if (terms.authorizedEntities.length > 0 && !terms.authorizedEntities.includes(claimant)) {
     return "entity_not_authorized";
   }
@@ -181,7 +202,7 @@ export const TRANSITIONS: Table = {
     ...NOT_SPENDABLE,
     held: (u, op, hostCountry) => {
       if (!heldBy(op.holder, u)) return refuse("serials_not_held");
-      const policy = claimPolicy(op.claimType, u, op.holder, hostCountry, op.authorizations);
+      const policy = claimPolicy(op, u, op.holder, hostCountry, op.authorizations);
       if (policy) return refuse(policy);
       const firstTransferred = u.firstTransferred || compensationFirstTransfers(op, u);
       return ok({ ...u, state: "claimed", claimId: op.claimId, holder: op.holder, firstTransferred });

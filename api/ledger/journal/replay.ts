@@ -5,6 +5,7 @@ import {
   type AuthorizationTerms,
   type FirstTransferDefinition,
   firstTransferAtAuthorization,
+  type OimpPurpose,
   type Purpose,
 } from "../core/authorization.js";
 import { formatIssuanceId, type IssuanceId, issuanceIdOf, parseIssuanceId } from "../core/ids.js";
@@ -47,6 +48,7 @@ export function emptyHistory(): History {
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x) => typeof x === "string") : []);
+const frameworkKind = (v: unknown): unknown => (typeof v === "object" && v !== null && "kind" in v ? v.kind : null);
 
 /** Records the terms an authorization entry states and returns the operation that puts its units under it. */
 function authorizeFrom(history: History, terms: AuthorizationTerms): Operation {
@@ -85,6 +87,7 @@ export function operationOf(
             holder: text(d.claimant),
             claimId: text(d.claimId),
             claimType: d.claimType as ClaimType,
+            corsia: frameworkKind(d.framework) === "corsia",
             authorizations: history.authorizations,
           };
     case "government_report.ndc_use": {
@@ -98,6 +101,7 @@ export function operationOf(
         id: `auz_${text(d.reportId).slice(4)}`,
         party: text(d.party),
         purposes: ["ndc", "oimp"],
+        oimpPurposes: [],
         authorizedEntities: [],
         firstTransfer: "use_or_cancellation",
       });
@@ -109,6 +113,7 @@ export function operationOf(
         id: text(d.authorizationId),
         party: text(d.party),
         purposes: strings(d.purposes) as Purpose[],
+        oimpPurposes: strings(d.oimpPurposes) as OimpPurpose[],
         authorizedEntities: strings(d.authorizedEntities),
         firstTransfer: textOrNull(d.firstTransfer) as FirstTransferDefinition | null,
       });

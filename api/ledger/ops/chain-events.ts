@@ -138,7 +138,11 @@ export async function applyRetired(deps: Deps, e: RetiredEvent): Promise<LogOutc
     const authorizations = await authorizationsOver(tx, groups);
     const units = await unitsOf(tx, groups);
     const compensates = units.every(({ g, parts }) =>
-      parts.every((u) => claimPolicy("compensation", u, claimant.id, g.hostCountry, authorizations) === undefined),
+      parts.every(
+        (u) =>
+          claimPolicy({ claimType: "compensation", corsia: false }, u, claimant.id, g.hostCountry, authorizations) ===
+          undefined,
+      ),
     );
     const claimType: ClaimType = compensates ? "compensation" : "contribution";
     const moved = await transitionLocked(tx, groups, {
@@ -156,6 +160,8 @@ export async function applyRetired(deps: Deps, e: RetiredEvent): Promise<LogOutc
       claimType,
       purpose: e.purpose.trim() || "Retired on chain",
       period: { start: day, end: day },
+      reason: "other",
+      notes: `Retired on chain in transaction ${e.txHash.toLowerCase()} (block ${e.blockNumber}): the contract's retire() carries a beneficiary and a purpose only, no reason, framework or reporting year`,
       at,
       txHash: e.txHash.toLowerCase(),
       chainDetails: { logIndex: e.logIndex, blockNumber: Number(e.blockNumber), holder: e.holder.toLowerCase() },

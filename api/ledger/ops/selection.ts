@@ -61,29 +61,38 @@ export async function lowestUnits(
   return left === 0n ? ranges : [];
 }
 
-/**
- * Resolves the selection and takes the write locks of every issuance it touches. Must run inside
- * the operation's transaction: an allocation is only valid while its issuance stays locked.
- */
-export async function lockSelection(tx: Db, selection: Selection, holder: string): Promise<IssuanceTargets[]> {
-  if ("serials" in selection) {
-    const groups = groupByIssuance(await resolveAll(tx, selection.serials));
-    await lockIssuances(
-      tx,
-      groups.map((g) => g.issuanceId),
-    );
-    const quantity = groups.reduce((sum, g) => sum + total(g.ranges), 0n);
-    if (quantity > MAX_UNIT) {
-      throw new InvalidRequest([{ path: "serials", message: "the request names more than 2^53-1 units" }]);
-    }
-    return groups;
-  }
+/** A selection resolved to the issuances it touches, before their locks are taken. */
+export type ResolvedSelection =
+  | { groups: IssuanceTargets[] }
+  | { allocate: Omit<IssuanceTargets, "ranges">; quantity: number; issuanceId: string };
+
+export async function resolveSelection(tx: Db, selection: Selection): Promise<ResolvedSelection> {
+  if ("serials" in selection) return { groups: groupByIssuance(await resolveAll(tx, selection.serials)) };
   const { issuanceId, quantity } = selection.allocate;
   const id = parseIssuanceId(issuanceId);
   const ident = id === undefined ? undefined : await issuanceIdent(tx, id);
-  if (id === undefined || !ident) throw new NotFound("issuance_not_found", `No issuance ${issuanceId}`);
-  await lockIssuances(tx, [id]);
-  const ranges = await lowestUnits(tx, id, "held", holder, BigInt(quantity));
+  if (!ident) throw new NotFound("issuance_not_found", `No issuance ${issuanceId}`);
+  return { allocate: ident, quantity, issuanceId };
+}
+
+export function issuancesOf(r: ResolvedSelection): bigint[] {
+  return "groups" in r ? r.groups.map((g) => g.issuanceId) : [r.allocate.issuanceId];
+}
+
+/**
+ * The units of a resolved selection whose issuances the caller has locked: named ranges as they
+ * are, an allocation as the lowest-numbered units the holder holds now.
+ */
+export async function takeSelection(tx: Db, r: ResolvedSelection, holder: string): Promise<IssuanceTargets[]> {
+  if ("groups" in r) {
+    const quantity = r.groups.reduce((sum, g) => sum + total(g.ranges), 0n);
+    if (quantity > MAX_UNIT) {
+      throw new InvalidRequest([{ path: "serials", message: "the request names more than 2^53-1 units" }]);
+    }
+    return r.groups;
+  }
+  const id = r.allocate.issuanceId;
+  const ranges = await lowestUnits(tx, id, "held", holder, BigInt(r.quantity));
   if (ranges.length === 0) {
     const [row] = await rows(
       tx,
@@ -92,12 +101,22 @@ export async function lockSelection(tx: Db, selection: Selection, holder: string
     );
     throw new SerialsConflict(
       "insufficient_holdings",
-      `The caller holds fewer than ${quantity} units of ${issuanceId}`,
+      `The caller holds fewer than ${r.quantity} units of ${r.issuanceId}`,
       [],
-      { available: Number(big(row?.q ?? 0)), requested: quantity },
+      { available: Number(big(row?.q ?? 0)), requested: r.quantity },
     );
   }
-  return [{ ...ident, ranges: normalize(ranges) }];
+  return [{ ...r.allocate, ranges: normalize(ranges) }];
+}
+
+/**
+ * Resolves the selection and takes the write locks of every issuance it touches. Must run inside
+ * the operation's transaction: an allocation is only valid while its issuance stays locked.
+ */
+export async function lockSelection(tx: Db, selection: Selection, holder: string): Promise<IssuanceTargets[]> {
+  const resolved = await resolveSelection(tx, selection);
+  await lockIssuances(tx, issuancesOf(resolved));
+  return takeSelection(tx, resolved, holder);
 }
 
 export function quantityOfGroups(groups: readonly IssuanceTargets[]): number {

@@ -7,6 +7,7 @@ import {
   type Operation,
   POLICY_REFUSALS,
   REFUSALS,
+  REMEDIES,
   type RefusalCode,
   strongestRefusal,
 } from "../core/rules.js";
@@ -51,7 +52,8 @@ export function refusal(conflicts: readonly RefusedConflict[]): SerialsConflict 
   const [first, ...rest] = shown;
   invariant(first !== undefined, "a refusal names at least one refused part");
   const code = strongestRefusal(first.reason, ...rest.map((c) => c.reason));
-  return new SerialsConflict(code, REFUSALS[code], [...shown], {}, FORBIDDEN_REFUSALS.has(code) ? 403 : 409);
+  const status = FORBIDDEN_REFUSALS.has(code) ? 403 : 409;
+  return new SerialsConflict(code, REFUSALS[code], [...shown], {}, status, REMEDIES[code]);
 }
 
 /** The target units of each group as they stand, without changing them (the caller holds the locks). */

@@ -4,7 +4,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { arrayParam, big, bool, date, day, type Row, rows, str, strOrNull } from "../../../db/values.js";
 import { formatSerials } from "../core/serials.js";
-import { madeInYear } from "../ops/claims.js";
+import { type ClaimFilter, claimConditions } from "../ops/claims.js";
 
 /**
  * CSV reports for governments and registries. One row per claimed (or reported) serial range, so
@@ -32,6 +32,15 @@ export const CLAIMS_CSV_HEADER = [
   "authorized",
   "corresponding_adjustment",
   "tx_hash",
+  "beneficiary_kind",
+  "beneficiary_legal_id",
+  "reason",
+  "framework",
+  "framework_tier",
+  "framework_operator",
+  "reporting_year",
+  "scopes",
+  "notes",
 ] as const;
 
 export const GOVERNMENT_USES_CSV_HEADER = [
@@ -115,28 +124,28 @@ async function* paged(
   }
 }
 
-/** Voluntary claims on units, one row per claimed range, oldest claim first, streamed a page of claims at a time. */
-export function claimsCsv(
-  db: Db,
-  f: { hostCountry?: string | undefined; year?: number | undefined },
-  pageSize = EXPORT_PAGE,
-): AsyncGenerator<string> {
+/**
+ * Voluntary claims on units, one row per claimed range, oldest claim first, streamed a page of
+ * claims at a time; filtered as the claim list is. A person's name is left out (`beneficiary_name`
+ * empty): a bulk file is not where a person's retirement is published.
+ */
+export function claimsCsv(db: Db, f: Omit<ClaimFilter, "txHash">, pageSize = EXPORT_PAGE): AsyncGenerator<string> {
   return paged(
     CLAIMS_CSV_HEADER,
     async (after) => {
       const claims = await rows(
         db,
         sql`SELECT c.id FROM claims c
-            WHERE c.id > ${after}
-              AND (${f.hostCountry ?? null}::text IS NULL OR ${f.hostCountry ?? null} = ANY(c.host_countries))
-              AND ${f.year === undefined ? sql`true` : madeInYear(f.year)}
+            WHERE c.id > ${after} AND ${sql.join(claimConditions(f), sql` AND `)}
             ORDER BY c.id LIMIT ${pageSize + 1}`,
       );
       const ids = claims.slice(0, pageSize).map((r) => str(r.id));
       const found = await rows(
         db,
         sql`SELECT c.id, c.created_at, c.claimant_id, o.name AS claimant_name, c.beneficiary_name, c.beneficiary_country,
-                   c.claim_type, c.purpose, c.period_start, c.period_end, c.tx_hash,
+                   c.claim_type, c.purpose, c.period_start, c.period_end, c.tx_hash, c.beneficiary_kind,
+                   c.beneficiary_legal_id, c.reason, c.framework, c.framework_tier, c.framework_operator,
+                   c.reporting_year, c.scopes, c.notes,
                    lower(s.serials)::text AS lo, (upper(s.serials) - 1)::text AS hi,
                    s.authorization_id IS NOT NULL AS authorized, s.corresponding_adjustment,
                    i.registry, i.project_ref, i.vintage, p.host_country
@@ -156,7 +165,7 @@ export function claimsCsv(
       date(r.created_at).toISOString(),
       str(r.claimant_id),
       str(r.claimant_name),
-      str(r.beneficiary_name),
+      r.beneficiary_kind === "person" ? null : str(r.beneficiary_name),
       str(r.beneficiary_country),
       str(r.claim_type),
       str(r.purpose),
@@ -166,6 +175,15 @@ export function claimsCsv(
       bool(r.authorized),
       bool(r.corresponding_adjustment),
       strOrNull(r.tx_hash),
+      str(r.beneficiary_kind),
+      strOrNull(r.beneficiary_legal_id),
+      strOrNull(r.reason),
+      strOrNull(r.framework),
+      strOrNull(r.framework_tier),
+      strOrNull(r.framework_operator),
+      r.reporting_year === null ? null : Number(r.reporting_year),
+      Array.isArray(r.scopes) ? r.scopes.join(";") : null,
+      strOrNull(r.notes),
     ],
   );
 }

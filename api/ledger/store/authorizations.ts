@@ -6,6 +6,7 @@ import type {
   AuthorizationsById,
   AuthorizationTerms,
   FirstTransferDefinition,
+  OimpPurpose,
   Purpose,
 } from "../core/authorization.js";
 import { type ItmoBlock, type ItmoTrace, itmoBlock } from "../core/itmo.js";
@@ -19,12 +20,13 @@ export function termsFromRow(r: Row): AuthorizationTerms {
     id: str(r.id),
     party: str(r.party),
     purposes: r.purposes as Purpose[],
+    oimpPurposes: r.oimp_purposes as OimpPurpose[],
     authorizedEntities: r.authorized_entities as string[],
     firstTransfer: strOrNull(r.first_transfer) as FirstTransferDefinition | null,
   };
 }
 
-const LATEST_TERMS = sql`a.id, a.party, v.purposes, v.authorized_entities, v.first_transfer
+const LATEST_TERMS = sql`a.id, a.party, v.purposes, v.oimp_purposes, v.authorized_entities, v.first_transfer
   FROM authorizations a
   JOIN LATERAL (SELECT * FROM authorization_versions WHERE authorization_id = a.id ORDER BY version DESC LIMIT 1) v ON true`;
 

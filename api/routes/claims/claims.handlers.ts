@@ -9,6 +9,11 @@ export const createClaim: RouteHandler<typeof routes.createClaim, AppEnv> = asyn
   return c.json(await claims.createClaim(c.get("deps"), actor(c), c.req.valid("json")), 201);
 };
 
+export const createClaims: RouteHandler<typeof routes.createClaims, AppEnv> = async (c) => {
+  const made = await claims.createClaims(c.get("deps"), actor(c), c.req.valid("json").claims);
+  return c.json({ data: made }, 201);
+};
+
 export const getClaim: RouteHandler<typeof routes.getClaim, AppEnv> = async (c) => {
   const { db, config } = c.get("deps");
   return c.json(await certifiedClaim(db, c.req.valid("param").id, config.journalSealMs), 200);

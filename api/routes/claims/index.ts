@@ -5,6 +5,7 @@ import * as routes from "./claims.routes.js";
 
 export function claimRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.createClaim, handlers.createClaim);
+  app.openapi(routes.createClaims, handlers.createClaims);
   app.openapi(routes.listClaims, handlers.listClaims);
   app.openapi(routes.getClaim, handlers.getClaim);
 }

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Country, problems } from "../../http/schemas.js";
 import { CLAIMS_CSV_HEADER, GOVERNMENT_USES_CSV_HEADER } from "../../ledger/read/exports.js";
+import { ClaimFilters } from "../claims/claims.routes.js";
 
 const Year = z.coerce.number().int().min(1990).max(2100).optional();
 
@@ -15,8 +16,8 @@ export const claimsCsv = createRoute({
   tags: ["Reports"],
   summary: "Voluntary claims on units of a host country's projects, one row per serial range (public)",
   description:
-    "`year` is the calendar year (UTC) the claim was made. Host countries use it to apply corresponding adjustments.",
-  request: { query: z.object({ hostCountry: Country.optional(), year: Year }) },
+    "Filtered as `GET /v1/claims` is; `year` is the calendar year (UTC) the claim was made. Host countries use it to apply corresponding adjustments. A person beneficiary's name is left empty.",
+  request: { query: z.object(ClaimFilters) },
   responses: { 200: csv(CLAIMS_CSV_HEADER, "The claims"), ...problems(400) },
 });
 
