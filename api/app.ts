@@ -9,7 +9,7 @@ import { publicReads } from "./http/public-reads.js";
 import { refuseUnstorableText } from "./http/text.js";
 import { validationHook } from "./http/validation.js";
 import { InvalidRequest, PayloadTooLarge } from "./ledger/core/errors.js";
-import { DocsPage, type OpenApiDocument } from "./pages/docs.js";
+import type { OpenApiDocument } from "./pages/docs.js";
 import { adminRoutes } from "./routes/admin/index.js";
 import { article6Routes } from "./routes/article6/index.js";
 import { claimRoutes } from "./routes/claims/index.js";
@@ -129,9 +129,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   });
   const document = () =>
     app.getOpenAPI31Document({ openapi: "3.1.0", info: API_INFO }) as unknown as OpenApiDocument & object;
-  pageRoutes(app);
+  pageRoutes(app, document);
   app.get("/openapi.json", (c) => c.json(document()));
-  app.get("/docs", (c) => c.html(DocsPage({ doc: document() })));
   app.get("/health", (c) => c.json({ ok: true }));
 
   app.notFound(notFound);

@@ -37,5 +37,7 @@ export interface AppEnv {
     requestId: string;
     /** What an idempotent replay answers instead of the response, where the response holds a secret. */
     storedAnswer: { body: string; createdKeyId: string } | undefined;
+    /** The language of the public pages, from hono's language detector. */
+    language: string;
   };
 }

@@ -1,6 +1,6 @@
 import { AEF_TABLES, cellsOf, type RowOf } from "../ledger/read/aef-formats.js";
 import type { ActionType, Aef } from "../ledger/read/aef-types.js";
-import { tonnes } from "./components.js";
+import { tonnes, useUi } from "./i18n.js";
 import { Layout } from "./layout.js";
 
 /** Headings in Japanese first, for the ministries that read them, then in English. */
@@ -46,6 +46,7 @@ function Table<T extends "authorizations" | "actions" | "holdings" | "authorized
 
 /** A Party's Article 6.2 report for a year: the five AEF tables, with totals, printable. */
 export function Article6Page(props: { aef: Aef }) {
+  const ui = useUi();
   const { submission: s, actions, holdings } = props.aef;
   const totals = (Object.keys(ACTION_LABELS) as ActionType[])
     .map((type) => ({
@@ -56,7 +57,7 @@ export function Article6Page(props: { aef: Aef }) {
   const held = holdings.reduce((n, h) => n + h.quantity, 0);
   const base = `/v1/article6/aef?party=${s.party}&year=${s.reportedYear}`;
   return (
-    <Layout title={`Article 6.2 report ${s.party} ${s.reportedYear}`}>
+    <Layout title={ui.t.article6.title(s.party, s.reportedYear)}>
       <article class="certificate" aria-labelledby="aef-title">
         <h1 id="aef-title">
           パリ協定第6条2項 報告（合意電子様式） <br />
@@ -99,13 +100,18 @@ export function Article6Page(props: { aef: Aef }) {
                     {ACTION_LABELS[t.type].ja} / {ACTION_LABELS[t.type].en}
                   </td>
                   <td>{t.rows.length}</td>
-                  <td>{tonnes(t.rows.reduce((n, r) => n + r.quantity, 0))}</td>
+                  <td>
+                    {tonnes(
+                      ui.t,
+                      t.rows.reduce((n, r) => n + r.quantity, 0),
+                    )}
+                  </td>
                 </tr>
               ))}
               <tr>
                 <td>12月31日時点の保有 / Holdings at 31 December</td>
                 <td>{holdings.length}</td>
-                <td>{tonnes(held)}</td>
+                <td>{tonnes(ui.t, held)}</td>
               </tr>
             </tbody>
           </table>

@@ -1,13 +1,5 @@
 import type { UnitState } from "../ledger/core/segments.js";
-
-export const STATE_LABELS: Record<UnitState, string> = {
-  in_registry: "In registry",
-  held: "Held in the bridge",
-  tokenized: "Tokenized",
-  claimed: "Claimed",
-  government_used: "Counted toward an NDC",
-  cancelled: "Cancelled",
-};
+import { useUi } from "./i18n.js";
 
 export const STATE_COLORS: Record<UnitState, string> = {
   in_registry: "#6b7785",
@@ -19,17 +11,8 @@ export const STATE_COLORS: Record<UnitState, string> = {
 };
 
 export function StateBadge(props: { state: UnitState }) {
-  return <span class={`badge state-${props.state}`}>{STATE_LABELS[props.state]}</span>;
-}
-
-export function YesNo(props: { value: boolean }) {
-  return <span>{props.value ? "Yes" : "No"}</span>;
-}
-
-export const tonnes = (n: number) => `${n.toLocaleString("en")} tCO2e`;
-
-export function day(iso: string): string {
-  return iso.slice(0, 10);
+  const { t } = useUi();
+  return <span class={`badge state-${props.state}`}>{t.states[props.state]}</span>;
 }
 
 /** Block explorers of public chains; a local or unknown chain shows the bare hash. */

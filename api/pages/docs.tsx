@@ -1,3 +1,4 @@
+import { useUi } from "./i18n.js";
 import { Layout } from "./layout.js";
 
 interface Operation {
@@ -20,18 +21,22 @@ const METHODS = ["get", "post", "put", "patch", "delete"];
 
 /** A self-contained API reference rendered from the generated OpenAPI document: no CDN, works offline. */
 export function DocsPage(props: { doc: OpenApiDocument }) {
+  const ui = useUi().t;
   const ops = Object.entries(props.doc.paths).flatMap(([path, item]) =>
     METHODS.flatMap((m) => (item[m] ? [{ path, method: m, op: item[m] as Operation }] : [])),
   );
   const tags = [...new Set(ops.map((o) => o.op.tags?.[0] ?? "Other"))];
   return (
-    <Layout title="API reference">
-      <h1>{props.doc.info.title} API reference</h1>
-      <p>{props.doc.info.description}</p>
+    <Layout title={ui.docs.title}>
+      <h1>
+        {props.doc.info.title} {ui.docs.title}
+      </h1>
+      <p lang="en">{props.doc.info.description}</p>
       <p class="muted">
-        Version {props.doc.info.version}. Machine-readable: <a href="/openapi.json">/openapi.json</a>. Errors are RFC
-        9457 problem details (<code>application/problem+json</code>) with a stable <code>code</code>.
+        {ui.docs.version} {props.doc.info.version}. {ui.docs.machineReadable} <a href="/openapi.json">/openapi.json</a>.{" "}
+        {ui.docs.errors}
       </p>
+      <p class="muted">{ui.docs.note}</p>
       <nav aria-label="Sections">
         <ul>
           {tags.map((t) => (
@@ -52,12 +57,13 @@ export function DocsPage(props: { doc: OpenApiDocument }) {
                   <span class="method">{method.toUpperCase()}</span> <code>{path}</code>
                 </h3>
                 <p>
-                  {op.summary} {op.security?.length ? <strong>API key required.</strong> : <em>Public.</em>}
+                  {op.summary}{" "}
+                  {op.security?.length ? <strong>{ui.docs.keyRequired}</strong> : <em>{ui.docs.public}</em>}
                 </p>
                 {op.description ? <p>{op.description}</p> : null}
                 {op.parameters?.length ? (
                   <table>
-                    <caption class="muted">Parameters</caption>
+                    <caption class="muted">{ui.docs.parameters}</caption>
                     <tbody>
                       {op.parameters.map((p) => (
                         <tr>
@@ -83,7 +89,7 @@ export function DocsPage(props: { doc: OpenApiDocument }) {
                     ))
                   : null}
                 <table>
-                  <caption class="muted">Responses</caption>
+                  <caption class="muted">{ui.docs.responses}</caption>
                   <tbody>
                     {Object.entries(op.responses ?? {}).map(([status, r]) => (
                       <tr>
@@ -99,7 +105,7 @@ export function DocsPage(props: { doc: OpenApiDocument }) {
             ))}
         </section>
       ))}
-      <h2 id="schemas">Schemas</h2>
+      <h2 id="schemas">{ui.docs.schemas}</h2>
       {Object.entries(props.doc.components?.schemas ?? {}).map(([name, schema]) => (
         <details id={`schema-${name}`}>
           <summary>

@@ -1,18 +1,19 @@
 import { UNIT_STATES, type UnitState } from "../ledger/core/segments.js";
 import type { ProjectWithIssuances } from "../ledger/ops/projects.js";
-import { STATE_COLORS, STATE_LABELS, tonnes } from "./components.js";
+import { STATE_COLORS } from "./components.js";
+import { day, localHref, number, tonnes, useUi } from "./i18n.js";
 import { Layout } from "./layout.js";
 
 function Bar(props: { totals: Record<UnitState, number>; quantity: number }) {
-  const described = UNIT_STATES.filter((s) => props.totals[s] > 0)
-    .map((s) => `${STATE_LABELS[s]} ${props.totals[s].toLocaleString("en")}`)
-    .join(", ");
+  const { t } = useUi();
+  const shown = UNIT_STATES.filter((s) => props.totals[s] > 0);
+  const described = shown.map((s) => `${t.states[s]} ${number(t, props.totals[s])}`).join(", ");
   return (
     <div class="bar" role="img" aria-label={described}>
-      {UNIT_STATES.filter((s) => props.totals[s] > 0).map((s) => (
+      {shown.map((s) => (
         <span
           style={`width:${((props.totals[s] / props.quantity) * 100).toFixed(3)}%;background:${STATE_COLORS[s]}`}
-          title={`${STATE_LABELS[s]}: ${props.totals[s].toLocaleString("en")}`}
+          title={`${t.states[s]}: ${number(t, props.totals[s])}`}
         />
       ))}
     </div>
@@ -20,6 +21,8 @@ function Bar(props: { totals: Record<UnitState, number>; quantity: number }) {
 }
 
 export function ProjectPage(props: { project: ProjectWithIssuances; totals: Map<string, Record<UnitState, number>> }) {
+  const ui = useUi();
+  const { t } = ui;
   const p = props.project;
   return (
     <Layout title={`${p.ref} ${p.title}`}>
@@ -27,30 +30,33 @@ export function ProjectPage(props: { project: ProjectWithIssuances; totals: Map<
         {p.ref}: {p.title}
       </h1>
       <dl class="facts">
-        <dt>Host country</dt>
+        <dt>{t.project.hostCountry}</dt>
         <dd>{p.hostCountry}</dd>
-        <dt>Methodology</dt>
+        <dt>{t.project.methodology}</dt>
         <dd>{p.methodology}</dd>
         {p.sector ? (
           <>
-            <dt>Sector</dt>
+            <dt>{t.project.sector}</dt>
             <dd>{p.sector}</dd>
           </>
         ) : null}
         {p.registeredOn ? (
           <>
-            <dt>Registered</dt>
-            <dd>{p.registeredOn}</dd>
+            <dt>{t.project.registered}</dt>
+            <dd>{day(t, p.registeredOn)}</dd>
           </>
         ) : null}
       </dl>
-      <h2>Issuances</h2>
-      {p.issuances.length === 0 ? <p class="muted">No issuance is recorded for this project yet.</p> : null}
+      <p>
+        <a href={localHref(ui, `/claims?projectRef=${p.ref}`)}>{t.project.claims}</a>
+      </p>
+      <h2>{t.project.issuances}</h2>
+      {p.issuances.length === 0 ? <p class="muted">{t.project.noIssuances}</p> : null}
       <ul class="legend" aria-hidden="true">
         {UNIT_STATES.map((s) => (
           <li>
             <i style={`background:${STATE_COLORS[s]}`} />
-            {STATE_LABELS[s]}
+            {t.states[s]}
           </li>
         ))}
       </ul>
@@ -59,24 +65,22 @@ export function ProjectPage(props: { project: ProjectWithIssuances; totals: Map<
           props.totals.get(i.id) ?? (Object.fromEntries(UNIT_STATES.map((s) => [s, 0])) as Record<UnitState, number>);
         return (
           <section aria-labelledby={`h-${i.id}`}>
-            <h3 id={`h-${i.id}`}>
-              Vintage {i.vintage}, {i.registry} registry: {tonnes(i.quantity)}
-            </h3>
+            <h3 id={`h-${i.id}`}>{t.project.vintage(i.vintage, i.registry, tonnes(t, i.quantity))}</h3>
             <p class="muted">
-              <a class="hash" href={`/serials/${i.serials}`}>
+              <a class="hash" href={localHref(ui, `/serials/${i.serials}`)}>
                 {i.serials}
               </a>{" "}
-              · monitoring {i.monitoringPeriod.start} to {i.monitoringPeriod.end}
+              · {t.project.monitoring(day(t, i.monitoringPeriod.start), day(t, i.monitoringPeriod.end))}
             </p>
             <Bar totals={totals} quantity={i.quantity} />
             <div class="table-wrap">
               <table>
-                <caption class="muted">Units of {i.id} by state</caption>
+                <caption class="muted">{t.project.byState(i.id)}</caption>
                 <tbody>
                   {UNIT_STATES.map((s) => (
                     <tr>
-                      <th scope="row">{STATE_LABELS[s]}</th>
-                      <td>{totals[s].toLocaleString("en")}</td>
+                      <th scope="row">{t.states[s]}</th>
+                      <td>{number(t, totals[s])}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -85,11 +89,7 @@ export function ProjectPage(props: { project: ProjectWithIssuances; totals: Map<
           </section>
         );
       })}
-      {p.issuancesNextCursor !== null ? (
-        <p class="muted">
-          The first {p.issuances.length} issuances are shown; all of them are listed at /v1/projects/{p.ref}.
-        </p>
-      ) : null}
+      {p.issuancesNextCursor !== null ? <p class="muted">{t.project.firstOnly(p.issuances.length, p.ref)}</p> : null}
     </Layout>
   );
 }

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Browser, chromium, type Page } from "playwright-core";
@@ -10,6 +11,8 @@ const available = existsSync(CHROMIUM);
 if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: .ci/run installs Debian's chromium`);
 if (!available) console.warn(`[browser] ${CHROMIUM} is missing (apt-get install chromium): skipping the browser tests`);
 const SHOTS = join(ROOT, "test-output", "screenshots");
+const POPPLER = existsSync("/usr/bin/pdftotext") && existsSync("/usr/bin/pdftoppm");
+if (!POPPLER && process.env.CI) throw new Error("pdftotext and pdftoppm are missing: .ci/run installs poppler-utils");
 
 /** What a buyer does in a browser, on the seeded demo: search, read a claim, hit a wrong link. */
 describe.runIf(available)("public pages in a real browser", () => {
@@ -133,7 +136,94 @@ describe.runIf(available)("public pages in a real browser", () => {
     expect(await page.locator("[role=alert]").textContent()).toContain("leading zeros");
   });
 
+  it("lists claims in the register, filters them, keeps the filters in the CSV link, and leads to a beneficiary", async () => {
+    await page.setViewportSize({ width: 1100, height: 900 });
+    await page.goto(`${server.url}/claims`);
+    expect(await page.locator("h1").textContent()).toBe("Claim register");
+    expect(await page.locator("tbody tr").count()).toBeGreaterThanOrEqual(2);
+    await page.getByLabel("Framework").selectOption("vcmi");
+    await page.getByLabel("Beneficiary (part of the name)").fill("KANTO rail");
+    await page.getByRole("button", { name: "Apply filters" }).click();
+    await page.waitForURL(/framework=vcmi/);
+    const rows = page.locator("tbody tr");
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().textContent()).toContain("Kanto Rail Co. (fictional demo company)");
+    await page.screenshot({ path: join(SHOTS, "claims.png"), fullPage: true });
+    const csvHref = (await page.getByRole("link", { name: "Download these claims as CSV" }).getAttribute("href")) ?? "";
+    expect(csvHref).toContain("framework=vcmi");
+    const csv = await (await fetch(`${server.url}${csvHref}`)).text();
+    expect(csv.split("\r\n").filter((l) => l.includes("Kanto Rail")).length).toBeGreaterThan(0);
+    expect(csv).not.toContain("Aozora");
+    await rows.first().getByRole("link", { name: "Kanto Rail Co. (fictional demo company)" }).click();
+    await page.waitForURL(/\/beneficiaries\//);
+    expect(await page.locator("h1").textContent()).toBe("Claims for Kanto Rail Co. (fictional demo company)");
+    expect(await page.locator("table").first().textContent()).toContain("500 tCO2e");
+    await page.screenshot({ path: join(SHOTS, "beneficiary.png"), fullPage: true });
+  });
+
+  it("switches every page to Japanese and back, at phone width, without overflowing the screen", async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    const year = new Date().getUTCFullYear();
+    const paths = [
+      "/",
+      "/claims",
+      `/claims/${claimId}`,
+      "/projects/MN006",
+      "/serials/JCM-JP-MN006-2020-1-100",
+      "/beneficiaries/kanto%20rail%20co.%20(fictional%20demo%20company)",
+      `/article6/MN/${year}`,
+      "/docs",
+      "/claims/clm_doesnotexist",
+    ];
+    for (const path of paths) {
+      await page.goto(`${server.url}${path}`);
+      expect(await page.locator("html").getAttribute("lang"), path).toBe("en");
+      await page.getByRole("navigation", { name: "Language" }).getByRole("link", { name: "日本語" }).click();
+      await page.waitForURL(/lang=ja/);
+      expect(await page.locator("html").getAttribute("lang"), path).toBe("ja");
+      expect(await page.locator("header nav").first().textContent(), path).toContain("クレーム登録簿");
+      expect(await page.locator("main").textContent(), path).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, path).toBeLessThanOrEqual(1);
+      const name = path === "/" ? "home" : path.split("/")[1];
+      await page.screenshot({ path: join(SHOTS, `ja-${name}.png`), fullPage: true });
+      await page.getByRole("navigation", { name: "表示言語" }).getByRole("link", { name: "English" }).click();
+      await page.waitForURL(/lang=en/);
+      expect(await page.locator("html").getAttribute("lang"), path).toBe("en");
+    }
+  });
+
+  it.runIf(POPPLER || process.env.CI)("serves the certificate as an A4 PDF that reads back and renders", async () => {
+    const claim = (await (await fetch(`${server.url}/v1/claims/${claimId}`)).json()) as {
+      serials: string[];
+      certificate: { root: string | null };
+    };
+    for (const lang of ["ja", "en"] as const) {
+      const res = await fetch(`${server.url}/v1/claims/${claimId}/certificate.pdf?lang=${lang}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("content-type")).toBe("application/pdf");
+      const file = join(dir, `certificate-${lang}.pdf`);
+      writeFileSync(file, Buffer.from(await res.arrayBuffer()));
+      const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+      expect(text).toContain(claimId);
+      expect(text).toContain("Kanto Rail Co. (fictional demo company)");
+      for (const serials of claim.serials) expect(text.replace(/\s+/g, "")).toContain(serials);
+      if (claim.certificate.root) expect(text.replace(/\s+/g, "")).toContain(claim.certificate.root);
+      expect(text).toContain(lang === "ja" ? "クレーム証明書" : "Claim certificate");
+      const info = execFileSync("pdfinfo", [file], { encoding: "utf8" });
+      expect(info).toMatch(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
+      expect(info).toMatch(/Noto|Pages:/);
+      const fonts = execFileSync("pdffonts", [file], { encoding: "utf8" });
+      expect(fonts).toContain("NotoSansJP");
+      execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", file, join(SHOTS, `certificate-${lang}`)]);
+      const png = join(SHOTS, `certificate-${lang}-1.png`);
+      expect(statSync(png).size).toBeGreaterThan(10_000);
+      expect(readFileSync(png).subarray(1, 4).toString()).toBe("PNG");
+    }
+  });
+
   it("can be used with the keyboard alone: skip link, labelled search, focusable results", async () => {
+    await page.setViewportSize({ width: 1100, height: 900 });
     await page.goto(server.url);
     await page.keyboard.press("Tab");
     expect(await page.evaluate(() => document.activeElement?.className)).toBe("skip");

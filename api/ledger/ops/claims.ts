@@ -20,7 +20,7 @@ import { authorizationsOver, type ItmoIds, itmoIdsOf } from "../store/authorizat
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
 import { lockIssuances, targetRanges, useRangesInsert } from "../store/segments.js";
 import { transact } from "../store/transact.js";
-import { type Actor, type Deps, newId } from "./deps.js";
+import { type Actor, type Deps, newId, newIds } from "./deps.js";
 import {
   issuancesOf,
   lockSelection,
@@ -204,7 +204,7 @@ export const MAX_BATCH_CLAIMS = 1000;
 export async function createClaims(deps: Deps, actor: Actor, items: readonly ClaimParams[]): Promise<Claim[]> {
   for (const [index, p] of items.entries()) await itemOf(index, async () => checkStatements(p));
   const at = deps.clock();
-  const ids = items.map(() => newId(deps, "clm"));
+  const ids = newIds(deps, "clm", items.length);
   return transact(deps.db, async (tx) => {
     const resolved: ResolvedSelection[] = [];
     for (const [index, p] of items.entries()) {

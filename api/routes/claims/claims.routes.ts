@@ -1,5 +1,6 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../../http/auth.js";
+import { detectLanguage } from "../../http/language.js";
 import {
   Allocate,
   bearer,
@@ -17,6 +18,7 @@ import {
 } from "../../http/schemas.js";
 import { BENEFICIARY_KINDS, FRAMEWORKS, REASONS, SCOPES, VCMI_TIERS } from "../../ledger/core/claim-terms.js";
 import { MAX_BATCH_CLAIMS } from "../../ledger/ops/claims.js";
+import { LANGS } from "../../pages/i18n.js";
 
 const Framework = z
   .object({
@@ -187,11 +189,36 @@ export const ClaimFilters = {
   beneficiary: z.string().trim().min(1).max(200).optional().openapi({
     description: "Part of an organization beneficiary's name, in any case and width: `sakura` finds ＳＡＫＵＲＡ",
   }),
+  beneficiaryKey: z.string().trim().min(1).max(200).optional().openapi({
+    description:
+      "One organization beneficiary: its whole name, in any case and width (the key of /beneficiaries/{key})",
+  }),
   projectRef: z.string().max(16).optional().openapi({ example: "MN006" }),
   reason: z.enum(REASONS).optional(),
   framework: z.enum(FRAMEWORKS).optional(),
   claimType: z.enum(["compensation", "contribution"]).optional(),
 };
+
+export const getCertificatePdf = createRoute({
+  method: "get",
+  path: "/v1/claims/{id}/certificate.pdf",
+  tags: ["Holding and claiming"],
+  summary: "A claim's certificate as an A4 PDF with a QR code to its public page (public)",
+  description:
+    "Japanese or English: `lang`, else `Accept-Language`, else English. The same facts as the certificate page, with the verification data.",
+  middleware: detectLanguage,
+  request: {
+    params: z.object({ id: z.string().max(64) }),
+    query: z.object({ lang: z.enum(LANGS).optional() }),
+  },
+  responses: {
+    200: {
+      description: "The certificate",
+      content: { "application/pdf": { schema: z.string().openapi({ format: "binary" }) } },
+    },
+    ...problems(400, 404),
+  },
+});
 
 export const listClaims = createRoute({
   method: "get",

@@ -7,5 +7,6 @@ export function claimRoutes(app: OpenAPIHono<AppEnv>): void {
   app.openapi(routes.createClaim, handlers.createClaim);
   app.openapi(routes.createClaims, handlers.createClaims);
   app.openapi(routes.listClaims, handlers.listClaims);
+  app.openapi(routes.getCertificatePdf, handlers.getCertificatePdf);
   app.openapi(routes.getClaim, handlers.getClaim);
 }
