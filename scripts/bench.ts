@@ -177,6 +177,10 @@ async function timeImport(kind: "pglite" | "postgres", size: number, registryKey
   }
 }
 
+/** `claims_batch`: claims per request, and the held units set aside for it per second of the run. */
+const BATCH_SIZE = 100;
+const BATCH_TARGETS = 6000;
+
 const claimBody = (serials: string, purpose: string) =>
   JSON.stringify({
     serials: [serials],
@@ -284,7 +288,8 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
     const baselines: Record<string, number> = {};
     const rand = seeded(size);
     // Baseline and API take their claims from one list of held units, so they never collide.
-    const targets = size === largest ? await claimTargets(database.db, (seconds + warmupMs / 1000) * 2 * 1500) : [];
+    const targets =
+      size === largest ? await claimTargets(database.db, (seconds + warmupMs / 1000) * (2 * 1500 + BATCH_TARGETS)) : [];
     let nextTarget = 0;
     if (size === largest) {
       const batch = await load(
@@ -407,6 +412,32 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
         baseline: baselines.claims ?? null,
         p50_ms: cl.p50,
         p99_ms: cl.p99,
+      });
+
+      // Batches draw from the same list after the single claims: 100 claims of 10 units a request.
+      const batches = await load(
+        4,
+        seconds * 1000,
+        async () => {
+          if (targets.length - nextTarget < BATCH_SIZE) return false;
+          const starts = targets.slice(nextTarget, nextTarget + BATCH_SIZE);
+          nextTarget += BATCH_SIZE;
+          const body = `{"claims":[${starts.map((start) => claimBody(serial(start, start + CLAIM_UNITS - 1), "batch")).join(",")}]}`;
+          const r = await http.send("POST", "/v1/claims/batch", body, keys.companyKey);
+          return r.status === 201;
+        },
+        { warmupMs, maxRequests: Math.floor((targets.length - nextTarget) / BATCH_SIZE) },
+      );
+      const bt = summary(batches, BATCH_SIZE * CLAIM_UNITS);
+      add({
+        name: "claims_batch",
+        db: kind,
+        value: bt.rate,
+        unit: "units/s",
+        p50_ms: bt.p50,
+        p99_ms: bt.p99,
+        claims_per_request: BATCH_SIZE,
+        claims_per_s: round(bt.rate / CLAIM_UNITS),
       });
 
       const window =

@@ -150,7 +150,11 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
       beneficiary: { name: "Buyer Ltd", country: "ZZ" },
       purpose: "Offset of 2025 flights",
       txHash: retired.hash.toLowerCase(),
+      reason: "other",
+      framework: null,
+      reportingYear: null,
     });
+    expect(claim.notes).toContain(`Retired on chain in transaction ${retired.hash.toLowerCase()}`);
     expect(claim.claimantName).toBe(`On-chain holder ${chain.address(BUYER).toLowerCase()}`);
     const claimedPart = (await t.call("GET", `/v1/status/${iss.serials(1)}`)).body.parts[0];
     expect(claimedPart).toMatchObject({ state: "claimed", holder: claim.claimant, claimId: claim.id });
