@@ -2,7 +2,7 @@ import { FRAMEWORKS, REASONS } from "../ledger/core/claim-terms.js";
 import type { Claim, ClaimFilter } from "../ledger/ops/claims.js";
 import type { BeneficiarySummary } from "../ledger/read/beneficiaries.js";
 import { ClaimsTable } from "./claims-table.js";
-import { localHref, number, tonnes, type Ui, useUi } from "./i18n.js";
+import { localHref, number, tonnes, useUi } from "./i18n.js";
 import { Layout } from "./layout.js";
 
 /** The register's filters as the query string of a link: the same filters, in the page or the CSV. */
@@ -40,9 +40,21 @@ function Text(props: { name: string; label: string; value: string | number | und
   );
 }
 
-/** The register's pager: the next page keeps the filters and the language. */
-function pageHref(ui: Ui, path: string, f: ClaimFilter, cursor?: string): string {
-  return localHref(ui, `${path}${filterQuery(f, cursor ? { cursor } : {})}`);
+/** A list's first and next pages: each keeps the filters and the language. */
+function Pager(props: { path: string; filter: ClaimFilter; paged: boolean; nextCursor: string | null }) {
+  const ui = useUi();
+  const href = (cursor?: string) =>
+    localHref(ui, `${props.path}${filterQuery(props.filter, cursor ? { cursor } : {})}`);
+  return (
+    <p class="pager">
+      {props.paged ? <a href={href()}>{ui.t.register.first}</a> : null}
+      {props.nextCursor ? (
+        <a href={href(props.nextCursor)} rel="next">
+          {ui.t.register.next}
+        </a>
+      ) : null}
+    </p>
+  );
 }
 
 /** `/claims`: every claim, filtered as `GET /v1/claims` filters, a page at a time, with the CSV of the same filters. */
@@ -96,14 +108,7 @@ export function ClaimsRegisterPage(props: {
         </a>
       </p>
       {props.claims.length === 0 ? <p class="muted">{t.register.none}</p> : <ClaimsTable claims={props.claims} />}
-      <p class="pager">
-        {props.paged ? <a href={pageHref(ui, "/claims", f)}>{t.register.first}</a> : null}
-        {props.nextCursor ? (
-          <a href={pageHref(ui, "/claims", f, props.nextCursor)} rel="next">
-            {t.register.next}
-          </a>
-        ) : null}
-      </p>
+      <Pager path="/claims" filter={f} paged={props.paged} nextCursor={props.nextCursor} />
     </Layout>
   );
 }
@@ -166,14 +171,7 @@ export function BeneficiaryPage(props: {
         </a>
       </p>
       <ClaimsTable claims={props.claims} />
-      <p class="pager">
-        {props.paged ? <a href={localHref(ui, path)}>{t.register.first}</a> : null}
-        {props.nextCursor ? (
-          <a href={localHref(ui, `${path}?cursor=${encodeURIComponent(props.nextCursor)}`)} rel="next">
-            {t.register.next}
-          </a>
-        ) : null}
-      </p>
+      <Pager path={path} filter={{}} paged={props.paged} nextCursor={props.nextCursor} />
     </Layout>
   );
 }

@@ -29,23 +29,10 @@ describe.runIf(databaseAvailable())("Article 6.2: authorizations, first transfer
     await t.close();
   });
 
-  let next = 0;
   /** Units 1..100 of a fresh issuance hosted by Mongolia, 1..50 deposited with `company`. */
-  async function units(): Promise<Issued> {
-    next += 1;
-    const iss = await t.issue({ hostCountry: "MN", start: next * 1000 + 1, end: next * 1000 + 100 });
-    const base = next * 1000;
-    const shifted: Issued = {
-      ...iss,
-      serials: (from, to) => iss.serials(base + from, to === undefined ? undefined : base + to),
-    };
-    const d = await t.call("POST", "/v1/deposits", {
-      key: iss.registry.key,
-      body: { serials: [shifted.serials(1, 50)], organizationId: company.id, registryReference: "r" },
-    });
-    expect(d.status).toBe(201);
-    return shifted;
-  }
+  const units = (): Promise<Issued> => t.held(company, { deposited: 50 });
+  /** The number in the registry of unit `n` of `iss`. */
+  const unitNumber = (iss: Issued, n: number) => Number(iss.serials(n).split("-").at(-1));
 
   /** Terms of an authorization for NDC use only: no first-transfer definition, no OIMP purposes. */
   const NDC_ONLY = { purposes: ["ndc"], firstTransfer: undefined, oimpPurposes: undefined };
@@ -323,7 +310,7 @@ describe.runIf(databaseAvailable())("Article 6.2: authorizations, first transfer
       let error: unknown;
       try {
         await t.database.db.execute(
-          sql`INSERT INTO use_ranges (issuance_id, serials, claim_id) VALUES (${iss.id}, int8range(${BigInt(next * 1000 + 55)}, ${BigInt(next * 1000 + 56)}), 'clm_bypass')`,
+          sql`INSERT INTO use_ranges (issuance_id, serials, claim_id) VALUES (${iss.id}, int8range(${BigInt(unitNumber(iss, 55))}, ${BigInt(unitNumber(iss, 56))}), 'clm_bypass')`,
         );
       } catch (e) {
         error = e;
@@ -400,7 +387,7 @@ describe.runIf(databaseAvailable())("Article 6.2: authorizations, first transfer
       const a = await authorize(mongolia, [iss.serials(51, 60)]);
       expect(a.body.cooperativeApproachId).toBe("CA0001");
       const [part, unauthorized] = await parts(iss.serials(51, 61));
-      const first = next * 1000 + 51;
+      const first = unitNumber(iss, 51);
       expect(part.itmo).toEqual({
         firstId: `CA0001-JP-MN-2020-${iss.project}-${first}`,
         lastId: `CA0001-JP-MN-2020-${iss.project}-${first + 9}`,
@@ -410,7 +397,7 @@ describe.runIf(databaseAvailable())("Article 6.2: authorizations, first transfer
       expect((await authorize(mongolia, [iss.serials(1, 5)])).status).toBe(201);
       const c = await claim(company, [iss.serials(1, 5)]);
       expect(c.status).toBe(201);
-      const base = next * 1000;
+      const base = unitNumber(iss, 1) - 1;
       expect(c.body.itmos).toEqual([
         {
           serials: iss.serials(1, 5),

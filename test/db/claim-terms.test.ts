@@ -29,21 +29,7 @@ describe.runIf(databaseAvailable())("claims as assurers read them, and batches o
   const unique = (word: string) => `${word}${++next}x${Math.random().toString(36).slice(2, 8)}`;
 
   /** Units 1..100 of a fresh issuance hosted by Mongolia, deposited with `company`. */
-  let issued = 0;
-  async function held(): Promise<Issued> {
-    const offset = ++issued * 1000;
-    const iss = await t.issue({ hostCountry: "MN", start: offset + 1, end: offset + 100 });
-    const shifted: Issued = {
-      ...iss,
-      serials: (from, to) => iss.serials(offset + from, to === undefined ? undefined : offset + to),
-    };
-    const d = await t.call("POST", "/v1/deposits", {
-      key: iss.registry.key,
-      body: { serials: [shifted.serials(1, 100)], organizationId: company.id, registryReference: "r" },
-    });
-    expect(d.status).toBe(201);
-    return shifted;
-  }
+  const held = (): Promise<Issued> => t.held(company);
 
   /** Authorizes units for OIMP (first transfer at use) and adjusts them: what compensation needs. */
   async function compensable(iss: Issued, from: number, to: number, oimpPurposes: string[]): Promise<void> {

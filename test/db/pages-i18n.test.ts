@@ -20,21 +20,14 @@ describe.runIf(databaseAvailable())("public pages: the claim register, beneficia
     await t.close();
   });
 
-  let issued = 0;
   /** `count` contribution claims of one unit each, for `name`, on a fresh issuance; returns their ids, oldest first. */
   async function claimsFor(name: string, count: number, over: Record<string, unknown> = {}): Promise<string[]> {
-    const offset = ++issued * 1000;
-    const iss = await t.issue({ hostCountry: "MN", start: offset + 1, end: offset + 100 });
-    const d = await t.call("POST", "/v1/deposits", {
-      key: iss.registry.key,
-      body: { serials: [iss.serials(offset + 1, offset + 100)], organizationId: company.id, registryReference: "r" },
-    });
-    expect(d.status).toBe(201);
+    const iss = await t.held(company);
     const made = await t.call("POST", "/v1/claims/batch", {
       key: company.key,
       body: {
         claims: Array.from({ length: count }, (_, i) => ({
-          serials: [iss.serials(offset + i + 1, offset + i + 1)],
+          serials: [iss.serials(i + 1)],
           beneficiary: { name, country: "JP" },
           claimType: "contribution",
           purpose: "Register test",

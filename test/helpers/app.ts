@@ -51,6 +51,11 @@ export interface TestContext {
   org(role: "admin" | "registry" | "government" | "company", country?: string | null, name?: string): Promise<Org>;
   /** A registry, a registered project and one issuance; returns what tests need to address units. */
   issue(options?: IssueOptions): Promise<Issued>;
+  /**
+   * `units` units of a fresh issuance, in a block of unit numbers no other call of this context
+   * uses, the first `deposited` of them deposited with `holder`. Its `serials` count from 1.
+   */
+  held(holder: Org, options?: { units?: number; deposited?: number; hostCountry?: string }): Promise<Issued>;
   audit(): Promise<void>;
   close(): Promise<void>;
 }
@@ -77,6 +82,8 @@ export interface Issued {
 }
 
 let projectCounter = 0;
+/** Blocks of unit numbers handed out by `held`: a registry's serials are one space across its projects. */
+let heldBlocks = 0;
 
 export async function testContext(
   options: {
@@ -183,6 +190,26 @@ export async function testContext(
         prefix,
         serials: (from, to) => (to === undefined || to === from ? `${prefix}-${from}` : `${prefix}-${from}-${to}`),
       };
+    },
+    async held(holder, o = {}) {
+      const units = o.units ?? 100;
+      heldBlocks += 1;
+      const offset = heldBlocks * 1_000_000;
+      const iss = await ctx.issue({ hostCountry: o.hostCountry ?? "MN", start: offset + 1, end: offset + units });
+      const shifted: Issued = {
+        ...iss,
+        serials: (from, to) => iss.serials(offset + from, to === undefined ? undefined : offset + to),
+      };
+      const d = await ctx.call("POST", "/v1/deposits", {
+        key: iss.registry.key,
+        body: {
+          serials: [shifted.serials(1, o.deposited ?? units)],
+          organizationId: holder.id,
+          registryReference: "r",
+        },
+      });
+      expect(d.status, JSON.stringify(d.body)).toBe(201);
+      return shifted;
     },
     async audit() {
       expect(await auditLedger(database.db)).toEqual([]);

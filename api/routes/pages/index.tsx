@@ -77,6 +77,14 @@ function query<T extends z.ZodRawShape>(c: Context<AppEnv>, shape: T): z.infer<z
   return result.data as z.infer<z.ZodObject<T>>;
 }
 
+const PageCursor = { cursor: z.string().max(64).optional() };
+
+/** A page of a claim list: its claims, where the next page starts, whether this is past the first. */
+async function claimsPage(c: Context<AppEnv>, filter: ClaimFilter, cursor: string | undefined) {
+  const found = await listClaims(c.get("deps").db, filter, { limit: PAGE_CLAIMS, cursor });
+  return { claims: found.data, nextCursor: found.nextCursor, paged: cursor !== undefined };
+}
+
 /** Public, server-rendered pages for buyers, auditors and anyone holding a serial or claim id. */
 export function pageRoutes(app: OpenAPIHono<AppEnv>, openApi: () => OpenApiDocument): void {
   app.use(
@@ -136,38 +144,19 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>, openApi: () => OpenApiDocum
 
   app.get("/claims", (c) =>
     page(c, async () => {
-      const { cursor, ...filter } = query(c, { ...ClaimFilters, cursor: z.string().max(64).optional() });
-      const found = await listClaims(c.get("deps").db, filter, { limit: PAGE_CLAIMS, cursor });
-      return show(
-        c,
-        <ClaimsRegisterPage
-          filter={filter}
-          claims={found.data}
-          nextCursor={found.nextCursor}
-          paged={cursor !== undefined}
-        />,
-      );
+      const { cursor, ...filter } = query(c, { ...ClaimFilters, ...PageCursor });
+      return show(c, <ClaimsRegisterPage filter={filter} {...(await claimsPage(c, filter, cursor))} />);
     }),
   );
 
   app.get("/beneficiaries/:key", (c) =>
     page(c, async () => {
-      const { db } = c.get("deps");
       const key = c.req.param("key");
-      const { cursor } = query(c, { cursor: z.string().max(64).optional() });
-      const summary = key.length <= 200 ? await beneficiarySummary(db, key) : undefined;
+      const { cursor } = query(c, PageCursor);
+      const summary = key.length <= 200 ? await beneficiarySummary(c.get("deps").db, key) : undefined;
       if (!summary) throw new NotFound("beneficiary_not_found", `No claim names the beneficiary ${key.slice(0, 80)}`);
-      const filter: ClaimFilter = { beneficiaryKey: summary.key };
-      const found = await listClaims(db, filter, { limit: PAGE_CLAIMS, cursor });
-      return show(
-        c,
-        <BeneficiaryPage
-          summary={summary}
-          claims={found.data}
-          nextCursor={found.nextCursor}
-          paged={cursor !== undefined}
-        />,
-      );
+      const claims = await claimsPage(c, { beneficiaryKey: summary.key }, cursor);
+      return show(c, <BeneficiaryPage summary={summary} {...claims} />);
     }),
   );
 
