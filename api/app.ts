@@ -13,6 +13,7 @@ import type { OpenApiDocument } from "./pages/docs.js";
 import { adminRoutes } from "./routes/admin/index.js";
 import { article6Routes } from "./routes/article6/index.js";
 import { claimRoutes } from "./routes/claims/index.js";
+import { eventRoutes } from "./routes/events/index.js";
 import { exportRoutes } from "./routes/exports/index.js";
 import { governmentReportRoutes } from "./routes/government-reports/index.js";
 import { holdingRoutes } from "./routes/holdings/index.js";
@@ -119,6 +120,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   provenanceRoutes(app);
   journalRoutes(app);
   exportRoutes(app);
+  eventRoutes(app);
   tokenRoutes(app);
   adminRoutes(app);
 

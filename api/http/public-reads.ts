@@ -6,11 +6,12 @@ import { clientAddress, RateLimited } from "./rate-limit.js";
 
 /** API paths anyone may read with GET or HEAD. */
 const API_READ =
-  /^\/(openapi\.json|v1\/(status\/.+|provenance\/.+|claims(\/[^/]+)?|projects(\/[^/]+)?|issuances\/[^/]+|journal\/roots(\/[^/]+\/entries)?|chain|tokens\/[^/]+|exports\/[^/]+))$/;
+  /^\/(openapi\.json|v1\/(status\/.+|provenance\/.+|claims(\/[^/]+(\/certificate\.pdf)?)?|projects(\/[^/]+)?|issuances\/[^/]+|journal\/roots(\/[^/]+\/entries)?|chain|tokens\/[^/]+|exports\/[^/]+|events))$/;
 /** The one public read sent as POST: a batch of ranges does not fit in a URL. */
 const API_READ_POST = "/v1/status";
 /** Server-rendered pages; they do the lookups of the API, so they share its limit. */
-const PAGE = /^\/(|search|docs|serials\/.+|claims\/[^/]+|projects\/[^/]+)$/;
+const PAGE =
+  /^\/(|search|docs|serials\/.+|claims(\/[^/]+)?|beneficiaries\/[^/]+|projects\/[^/]+|article6\/[^/]+\/[^/]+)$/;
 
 type Kind = "api" | "page" | undefined;
 
@@ -38,7 +39,7 @@ export function publicReads(
   const preflight = cors({
     origin: "*",
     allowMethods: (_origin, c) => (c.req.path === API_READ_POST ? ["GET", "HEAD", "POST"] : ["GET", "HEAD"]),
-    allowHeaders: ["content-type"],
+    allowHeaders: ["content-type", "last-event-id"],
     maxAge: 600,
   });
   return async (c, next) => {

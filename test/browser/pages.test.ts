@@ -196,8 +196,9 @@ describe.runIf(available)("public pages in a real browser", () => {
   it.runIf(POPPLER || process.env.CI)("serves the certificate as an A4 PDF that reads back and renders", async () => {
     const claim = (await (await fetch(`${server.url}/v1/claims/${claimId}`)).json()) as {
       serials: string[];
-      certificate: { root: string | null };
+      certificate: { root: string };
     };
+    expect(claim.certificate.root).toMatch(/^[0-9a-f]{64}$/);
     for (const lang of ["ja", "en"] as const) {
       const res = await fetch(`${server.url}/v1/claims/${claimId}/certificate.pdf?lang=${lang}`);
       expect(res.status).toBe(200);
@@ -208,7 +209,7 @@ describe.runIf(available)("public pages in a real browser", () => {
       expect(text).toContain(claimId);
       expect(text).toContain("Kanto Rail Co. (fictional demo company)");
       for (const serials of claim.serials) expect(text.replace(/\s+/g, "")).toContain(serials);
-      if (claim.certificate.root) expect(text.replace(/\s+/g, "")).toContain(claim.certificate.root);
+      expect(text.replace(/\s+/g, "")).toContain(claim.certificate.root);
       expect(text).toContain(lang === "ja" ? "クレーム証明書" : "Claim certificate");
       const info = execFileSync("pdfinfo", [file], { encoding: "utf8" });
       expect(info).toMatch(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
