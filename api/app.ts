@@ -26,6 +26,7 @@ import { projectRoutes } from "./routes/projects/index.js";
 import { provenanceRoutes } from "./routes/provenance/index.js";
 import { statusRoutes } from "./routes/status/index.js";
 import { tokenRoutes } from "./routes/tokens/index.js";
+import { webhookRoutes } from "./routes/webhooks/index.js";
 
 export const API_INFO = {
   title: "jcm-bridge",
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   journalRoutes(app);
   exportRoutes(app);
   eventRoutes(app);
+  webhookRoutes(app);
   tokenRoutes(app);
   adminRoutes(app);
 

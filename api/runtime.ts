@@ -43,6 +43,7 @@ export async function openRuntime(
       statusBatchMaxParts: config.STATUS_BATCH_MAX_PARTS,
       journalSealMs: config.JOURNAL_SEAL_MS,
       publicBaseUrl: publicBaseUrl(config),
+      webhooks: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE === "true", timeoutMs: config.WEBHOOK_TIMEOUT_MS },
     },
   };
   if (chain) {

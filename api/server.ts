@@ -12,6 +12,8 @@ import { rootMessage } from "./ledger/core/errors.js";
 import { sealJournal } from "./ledger/journal/seal.js";
 import { createLogger } from "./logger.js";
 import { openRuntime } from "./runtime.js";
+import { deliverDue } from "./webhooks/deliver.js";
+import { webhookAgent } from "./webhooks/targets.js";
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -48,7 +50,12 @@ async function open(): Promise<Running> {
   if (config.CHAIN_WORKER === "true") deps.mirror?.start();
   else if (deps.mirror)
     log.info({}, "chain mirror worker off (CHAIN_WORKER=false): this process only queues operations");
-  const background = [every(config.JOURNAL_SEAL_MS, () => sealJournal(deps), log, "journal sealing")];
+  const { allowPrivate, timeoutMs } = deps.config.webhooks;
+  const delivery = { allowPrivate, timeoutMs, agent: webhookAgent(allowPrivate, timeoutMs) };
+  const background = [
+    every(config.JOURNAL_SEAL_MS, () => sealJournal(deps), log, "journal sealing"),
+    every(config.WEBHOOK_POLL_MS, () => deliverDue(deps, delivery), log, "webhook deliveries"),
+  ];
   if (database.kind === "pglite") {
     background.push(every(EMBEDDED_ANALYZE_MS, () => database.db.execute(sql`ANALYZE`), log, "statistics refresh"));
   }

@@ -503,3 +503,70 @@ export const journalSealHorizon = pgTable(
   },
   (t) => [check("journal_seal_horizon_one", sql`${t.id} = 1`)],
 );
+
+/**
+ * An organization's subscription to events: where to send them (`url`), which (`types`, empty for
+ * all, and the filters), and the secret that signs each delivery. A webhook that keeps failing for
+ * a day is disabled, with the reason.
+ */
+export const webhooks = pgTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    organizationId: text("organization_id")
+      .notNull()
+      .references(() => organizations.id),
+    url: text("url").notNull(),
+    types: text("types").array().notNull(),
+    registry: text("registry"),
+    hostCountry: text("host_country"),
+    projectRef: text("project_ref"),
+    secret: text("secret").notNull(),
+    status: text("status").notNull(),
+    disabledReason: text("disabled_reason"),
+    createdAt: ts("created_at"),
+    disabledAt: timestamp("disabled_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    index("webhooks_org").on(t.organizationId, t.id),
+    check("webhooks_status", sql`${t.status} in ('active', 'disabled', 'deleted')`),
+    check("webhooks_disabled", sql`(${t.status} = 'active') = (${t.disabledAt} is null)`),
+  ],
+);
+
+/**
+ * The outbox: one row per event and webhook, written in the transaction that wrote the event, so
+ * none is lost and none comes from a write that rolled back. A worker takes due rows (`SKIP
+ * LOCKED`, a lease until `next_attempt_at`), sends them and records what the receiver answered.
+ */
+export const webhookDeliveries = pgTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    webhookId: text("webhook_id")
+      .notNull()
+      .references(() => webhooks.id),
+    eventSeq: bigint("event_seq", { mode: "bigint" })
+      .notNull()
+      .references(() => journal.seq),
+    eventType: text("event_type").notNull(),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: ts("next_attempt_at"),
+    /** Failures are retried until then (a day after the event, or after a redelivery was asked for). */
+    retryUntil: ts("retry_until"),
+    lastAttemptAt: timestamp("last_attempt_at", { withTimezone: true, mode: "date" }),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    lastResponse: text("last_response"),
+    createdAt: ts("created_at"),
+    deliveredAt: timestamp("delivered_at", { withTimezone: true, mode: "date" }),
+  },
+  (t) => [
+    uniqueIndex("webhook_deliveries_event").on(t.webhookId, t.eventSeq),
+    index("webhook_deliveries_due").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+    index("webhook_deliveries_webhook").on(t.webhookId, t.id),
+    check("webhook_deliveries_status", sql`${t.status} in ('pending', 'delivered', 'failed')`),
+    check("webhook_deliveries_response", sql`octet_length(${t.lastResponse}) <= 1024`),
+  ],
+);

@@ -16,6 +16,8 @@ export interface AppConfig {
   statusBatchMaxParts: number;
   /** Where this service is reached from outside; token metadata links to it. */
   publicBaseUrl: string;
+  /** Webhook targets may be private addresses (tests, private deployments); the send's timeout. */
+  webhooks: { allowPrivate: boolean; timeoutMs: number };
 }
 
 /** `mirror` is absent when the chain mirror is not configured. */
@@ -36,7 +38,7 @@ export interface AppEnv {
     auth: Authenticated | undefined;
     requestId: string;
     /** What an idempotent replay answers instead of the response, where the response holds a secret. */
-    storedAnswer: { body: string; createdKeyId: string } | undefined;
+    storedAnswer: { body: string; createdKeyId?: string } | undefined;
     /** The language of the public pages, from hono's language detector. */
     language: string;
   };

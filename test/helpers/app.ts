@@ -55,7 +55,10 @@ export interface TestContext {
    * `units` units of a fresh issuance, in a block of unit numbers no other call of this context
    * uses, the first `deposited` of them deposited with `holder`. Its `serials` count from 1.
    */
-  held(holder: Org, options?: { units?: number; deposited?: number; hostCountry?: string }): Promise<Issued>;
+  held(
+    holder: Org,
+    options?: { units?: number; deposited?: number; hostCountry?: string; project?: string },
+  ): Promise<Issued>;
   audit(): Promise<void>;
   close(): Promise<void>;
 }
@@ -111,6 +114,7 @@ export async function testContext(
       maxBodyBytes: 1024 * 1024,
       maxImportBytes: 64 * 1024 * 1024,
       maxBatchBytes: 8 * 1024 * 1024,
+      webhooks: { allowPrivate: true, timeoutMs: 5_000 },
       statusBatchMaxParts: options.statusBatchMaxParts ?? 50_000,
       journalSealMs: 1_000,
       publicBaseUrl: "http://bridge.test",
@@ -195,7 +199,12 @@ export async function testContext(
       const units = o.units ?? 100;
       heldBlocks += 1;
       const offset = heldBlocks * 1_000_000;
-      const iss = await ctx.issue({ hostCountry: o.hostCountry ?? "MN", start: offset + 1, end: offset + units });
+      const iss = await ctx.issue({
+        hostCountry: o.hostCountry ?? "MN",
+        ...(o.project ? { project: o.project } : {}),
+        start: offset + 1,
+        end: offset + units,
+      });
       const shifted: Issued = {
         ...iss,
         serials: (from, to) => iss.serials(offset + from, to === undefined ? undefined : offset + to),

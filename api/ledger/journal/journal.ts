@@ -15,6 +15,7 @@ import {
 import type { IssuanceId } from "../core/ids.js";
 import type { Range } from "../core/ranges.js";
 import { canonicalJson } from "./canonical-json.js";
+import { outboxInsert } from "./outbox.js";
 
 /**
  * The append-only journal. Entries form one hash chain per subject (`iss:<id>` for units,
@@ -172,7 +173,7 @@ export async function prepareJournal(
   });
 }
 
-/** The statements that write prepared entries and the ranges they index. */
+/** The statements that write prepared entries, the ranges they index, and their webhook deliveries. */
 export function journalInserts(entries: readonly JournalEntry[], inputs: readonly JournalInput[]): SQL[] {
   if (entries.length === 0) return [];
   const statements = [
@@ -228,6 +229,7 @@ export function journalInserts(entries: readonly JournalEntry[], inputs: readonl
         "int8",
       )}) AS u(seq, iss, s, e)`);
   }
+  statements.push(outboxInsert(entries, ranges));
   return statements;
 }
 

@@ -1,6 +1,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { Country, NumericCursor, problems } from "../../http/schemas.js";
-import { EVENT_TYPE_NAMES, EVENTS_SCAN } from "../../ledger/read/events.js";
+import { EVENT_TYPE_NAMES } from "../../ledger/journal/events.js";
+import { EVENTS_SCAN } from "../../ledger/read/events.js";
 
 const EventTypes = z
   .string()
@@ -26,7 +27,7 @@ const EventTypes = z
 export const LedgerEvent = z
   .object({
     id: z.string().openapi({ example: "evt_1042", description: "Stable: the same in the feed and in webhooks" }),
-    type: z.enum(EVENT_TYPE_NAMES as [string, ...string[]]),
+    type: z.enum(EVENT_TYPE_NAMES),
     seq: z.number().int().openapi({ description: "The journal entry's number: the feed's cursor" }),
     at: z.string(),
     serials: z.array(z.string()),
