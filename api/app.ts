@@ -4,11 +4,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import type { AppDeps, AppEnv } from "./http/env.js";
 import { idempotency } from "./http/idempotency.js";
+import { Metrics, metricsHandler } from "./http/metrics.js";
 import { notFound, onError } from "./http/problem.js";
 import { publicReads } from "./http/public-reads.js";
 import { refuseUnstorableText } from "./http/text.js";
 import { validationHook } from "./http/validation.js";
-import { InvalidRequest, PayloadTooLarge } from "./ledger/core/errors.js";
+import { InvalidRequest, LedgerError, PayloadTooLarge } from "./ledger/core/errors.js";
 import type { OpenApiDocument } from "./pages/docs.js";
 import { adminRoutes } from "./routes/admin/index.js";
 import { article6Routes } from "./routes/article6/index.js";
@@ -71,6 +72,8 @@ function presetHeader(c: Context<AppEnv>, name: string, value: string): void {
 /** Builds the application from its dependencies; tests build their own with their own database. */
 export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  const metrics = new Metrics(deps);
+  app.use("*", metrics.observe());
 
   app.use("*", async (c, next) => {
     const incoming = c.req.header("x-request-id");
@@ -136,8 +139,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   pageRoutes(app, document);
   app.get("/openapi.json", (c) => c.json(document()));
   app.get("/health", (c) => c.json({ ok: true }));
+  app.get("/metrics", metricsHandler(metrics));
 
   app.notFound(notFound);
-  app.onError(onError);
+  app.onError((error, c) => {
+    if (error instanceof LedgerError) metrics.refused(error);
+    return onError(error, c);
+  });
   return app;
 }

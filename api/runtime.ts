@@ -31,6 +31,7 @@ export async function openRuntime(
     random,
     log,
     backup: database.backup,
+    poolStats: database.poolStats,
     limits: createRateLimits({
       publicPerMinute: config.RATE_LIMIT_PUBLIC_PER_MINUTE,
       authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
@@ -43,6 +44,7 @@ export async function openRuntime(
       statusBatchMaxParts: config.STATUS_BATCH_MAX_PARTS,
       journalSealMs: config.JOURNAL_SEAL_MS,
       publicBaseUrl: publicBaseUrl(config),
+      metricsToken: config.METRICS_TOKEN,
       webhooks: { allowPrivate: config.WEBHOOK_ALLOW_PRIVATE === "true", timeoutMs: config.WEBHOOK_TIMEOUT_MS },
     },
   };

@@ -28,7 +28,15 @@ export interface Database {
    * done (the committed state at one instant); absent on PostgreSQL, whose own `pg_dump` does this.
    */
   backup?: () => Promise<Blob>;
+  /** Connections of the PostgreSQL pool: open, idle, and requests waiting for one (absent on PGlite). */
+  poolStats?: () => PoolStats;
   close(): Promise<void>;
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
 }
 
 /**
@@ -167,6 +175,7 @@ export async function openDatabase(
   return {
     kind: "postgres",
     db: drizzlePg(pool, { schema }),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     leadership: (name) => {
       const lead = poolLeadership(pool, name);
       leads.push(lead);

@@ -1,3 +1,4 @@
+import type { PoolStats } from "../../db/client.js";
 import type { Authenticated } from "../accounts/organizations.js";
 import type { ChainMirror } from "../chain/mirror.js";
 import type { Deps } from "../ledger/ops/deps.js";
@@ -16,6 +17,8 @@ export interface AppConfig {
   statusBatchMaxParts: number;
   /** Where this service is reached from outside; token metadata links to it. */
   publicBaseUrl: string;
+  /** The bearer token `/metrics` asks of callers other than the machine itself; unset: loopback only. */
+  metricsToken?: string | undefined;
   /** Webhook targets may be private addresses (tests, private deployments); the send's timeout. */
   webhooks: { allowPrivate: boolean; timeoutMs: number };
 }
@@ -27,6 +30,8 @@ export type AppDeps = Deps & {
   mirror?: ChainMirror | undefined;
   /** A backup of the embedded database (absent on PostgreSQL). */
   backup?: (() => Promise<Blob>) | undefined;
+  /** The PostgreSQL pool's connections, for `/metrics` (absent on PGlite). */
+  poolStats?: (() => PoolStats) | undefined;
 };
 
 /** Per-request variables. `deps.db` is the request's transaction where the request has one. */
