@@ -32,6 +32,11 @@ if (!existsSync(tsc)) {
 rmSync(join(root, "dist"), { recursive: true, force: true });
 const built = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.build.json")], { stdio: "inherit" });
 if (built.status !== 0) process.exit(built.status ?? 1);
+// The typed client is exported by the package (`jcm-bridge/client`): its declarations ship beside it.
+const declared = spawnSync(process.execPath, [tsc, "-p", join(root, "scripts", "tsconfig.client.json")], {
+  stdio: "inherit",
+});
+if (declared.status !== 0) process.exit(declared.status ?? 1);
 // The migrations are read at run time beside the compiled client.
 cpSync(join(root, "db", "migrations"), join(root, "dist", "db", "migrations"), { recursive: true });
 writeFileSync(stamp, new Date().toISOString());
