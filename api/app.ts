@@ -20,6 +20,7 @@ import { governmentReportRoutes } from "./routes/government-reports/index.js";
 import { holdingRoutes } from "./routes/holdings/index.js";
 import { issuanceRoutes } from "./routes/issuances/index.js";
 import { journalRoutes } from "./routes/journal/index.js";
+import { lookupRoutes } from "./routes/lookup/index.js";
 import { movementRoutes } from "./routes/movements/index.js";
 import { organizationRoutes } from "./routes/organizations/index.js";
 import { pageRoutes } from "./routes/pages/index.js";
@@ -126,6 +127,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   exportRoutes(app);
   eventRoutes(app);
   webhookRoutes(app);
+  lookupRoutes(app);
   tokenRoutes(app);
   adminRoutes(app);
 

@@ -570,3 +570,27 @@ export const webhookDeliveries = pgTable(
     check("webhook_deliveries_response", sql`octet_length(${t.lastResponse}) <= 1024`),
   ],
 );
+
+/**
+ * A real registry's own reference for a record of the ledger (its transaction or account number):
+ * one per system and id, so a registry reconciles its statements with the bridge by lookup.
+ */
+export const externalRefs = pgTable(
+  "external_refs",
+  {
+    system: text("system").notNull(),
+    refId: text("ref_id").notNull(),
+    kind: text("kind").notNull(),
+    recordId: text("record_id").notNull(),
+    serials: text("serials").array().notNull(),
+    journalSeq: bigint("journal_seq", { mode: "bigint" })
+      .notNull()
+      .references(() => journal.seq),
+    createdAt: ts("created_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.system, t.refId] }),
+    index("external_refs_record").on(t.recordId),
+    check("external_refs_kind", sql`${t.kind} in ('issuance', 'deposit', 'withdrawal')`),
+  ],
+);

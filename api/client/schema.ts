@@ -1282,6 +1282,7 @@ export interface paths {
                         organizationId: string;
                         /** @example JP-REG-2025-00042 */
                         registryReference: string;
+                        externalRefs?: components["schemas"]["ExternalRefs"];
                     };
                 };
             };
@@ -1419,6 +1420,7 @@ export interface paths {
                         serials: string[];
                         /** @example JP-REG-2025-00042 */
                         registryReference: string;
+                        externalRefs?: components["schemas"]["ExternalRefs"];
                     };
                 };
             };
@@ -4167,6 +4169,81 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/lookup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which record of the ledger, and which units, an external reference names (public) */
+        get: {
+            parameters: {
+                query: {
+                    system: string;
+                    id: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The record */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExternalRefRecord"];
+                    };
+                };
+                /** @description Invalid request (`invalid_request`, with `errors`) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description Too many requests (`rate_limited`, with `Retry-After`) */
+                429: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description The database is unavailable or busy (`service_unavailable`, with `Retry-After`) */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tokenizations": {
         parameters: {
             query?: never;
@@ -4969,7 +5046,15 @@ export interface components {
             serialStart: number;
             /** @example 1001 */
             serialEnd: number;
+            externalRefs?: components["schemas"]["ExternalRefs"];
         };
+        /** @description The record's references in other systems (a registry's transaction number): unique per system */
+        ExternalRefs: {
+            /** @example jcm-registry-jp */
+            system: string;
+            /** @example TX-2025-000123 */
+            id: string;
+        }[];
         Movement: {
             id: string;
             /** @enum {string} */
@@ -4980,6 +5065,10 @@ export interface components {
             fromOrganizationId: string | null;
             toOrganizationId: string | null;
             registryReference: string | null;
+            externalRefs: {
+                system: string;
+                id: string;
+            }[];
             journalSeq: number;
             createdAt: string;
         };
@@ -5447,6 +5536,17 @@ export interface components {
             lastResponse: string | null;
             nextAttemptAt: string | null;
             deliveredAt: string | null;
+            createdAt: string;
+        };
+        ExternalRefRecord: {
+            system: string;
+            id: string;
+            /** @enum {string} */
+            kind: "issuance" | "deposit" | "withdrawal";
+            /** @example dep_01jd0k5x2m3n4p5q6r7s8t9v0w */
+            recordId: string;
+            serials: string[];
+            journalSeq: number;
             createdAt: string;
         };
         TokenOperation: {

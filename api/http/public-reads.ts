@@ -6,7 +6,7 @@ import { clientAddress, RateLimited } from "./rate-limit.js";
 
 /** API paths anyone may read with GET or HEAD. */
 const API_READ =
-  /^\/(openapi\.json|v1\/(status\/.+|provenance\/.+|claims(\/[^/]+(\/certificate\.pdf)?)?|projects(\/[^/]+)?|issuances\/[^/]+|journal\/roots(\/[^/]+\/entries)?|chain|tokens\/[^/]+|exports\/[^/]+|events))$/;
+  /^\/(openapi\.json|v1\/(status\/.+|provenance\/.+|claims(\/[^/]+(\/certificate\.pdf)?)?|projects(\/[^/]+)?|issuances\/[^/]+|journal\/roots(\/[^/]+\/entries)?|chain|tokens\/[^/]+|exports\/[^/]+|events|lookup))$/;
 /** The one public read sent as POST: a batch of ranges does not fit in a URL. */
 const API_READ_POST = "/v1/status";
 /** Server-rendered pages; they do the lookups of the API, so they share its limit. */

@@ -32,6 +32,19 @@ export const Allocate = z
 /** Free text. Text the database cannot store is refused for every field at once, in `http/text.ts`. */
 export const Text = (max: number) => z.string().trim().min(1).max(max);
 
+/** A system's name in a reference: lower case, short, stable (`jcm-registry-jp`). */
+export const RefSystem = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,63}$/, "must be 1-64 lower-case letters, digits, dots, dashes or underscores")
+  .openapi({ example: "jcm-registry-jp" });
+
+export const ExternalRefs = z
+  .array(z.object({ system: RefSystem, id: Text(200).openapi({ example: "TX-2025-000123" }) }).strict())
+  .max(10)
+  .openapi("ExternalRefs", {
+    description: "The record's references in other systems (a registry's transaction number): unique per system",
+  });
+
 export const Limit = z.coerce.number().int().min(1).max(500).default(50).openapi({ example: 50 });
 export const Cursor = z.string().min(1).max(200).optional();
 /** A cursor that is a position (a sequence number, a serial): digits only. */

@@ -4,7 +4,9 @@ import { parseCsv } from "./csv.js";
 /**
  * Turns an issuance CSV into the objects `POST /v1/issuances/import` takes as JSON, so both
  * forms are checked by one schema. Header names are matched without case or underscores:
- * project_ref, registry, vintage, monitoring_start, monitoring_end, serial_start, serial_end.
+ * project_ref, registry, vintage, monitoring_start, monitoring_end, serial_start, serial_end, and
+ * optionally external_ref_system and external_ref_id (the issuance's reference in the registry's
+ * own system; a row that fills one fills both).
  */
 export const ISSUANCE_CSV_COLUMNS = [
   "project_ref",
@@ -27,8 +29,11 @@ export interface CsvIssuance {
     monitoringPeriod: { start: string; end: string };
     serialStart: number | string;
     serialEnd: number | string;
+    externalRefs?: { system: string; id: string }[];
   };
 }
+
+const OPTIONAL_COLUMNS = ["external_ref_system", "external_ref_id"] as const;
 
 const asNumber = (text: string) => (/^[0-9]{1,15}$/.test(text) ? Number(text) : text);
 
@@ -43,7 +48,14 @@ export function issuancesFromCsv(text: string): { rows: CsvIssuance[] } | { erro
   if (missing.length > 0) {
     return { errors: [{ path: "line 1", line: 1, message: `missing column(s): ${missing.join(", ")}` }] };
   }
-  const at = (r: string[], c: (typeof ISSUANCE_CSV_COLUMNS)[number]) => (r[index.get(squash(c)) ?? -1] ?? "").trim();
+  const at = (r: string[], c: (typeof ISSUANCE_CSV_COLUMNS | typeof OPTIONAL_COLUMNS)[number]) =>
+    (r[index.get(squash(c)) ?? -1] ?? "").trim();
+  const refsOf = (r: string[]) => {
+    const system = at(r, "external_ref_system");
+    const id = at(r, "external_ref_id");
+    // Both empty: no reference; one alone is passed on for the schema to refuse by name.
+    return system === "" && id === "" ? {} : { externalRefs: [{ system, id }] };
+  };
   return {
     rows: data.map((r) => ({
       line: r.line,
@@ -54,6 +66,7 @@ export function issuancesFromCsv(text: string): { rows: CsvIssuance[] } | { erro
         monitoringPeriod: { start: at(r.fields, "monitoring_start"), end: at(r.fields, "monitoring_end") },
         serialStart: asNumber(at(r.fields, "serial_start")),
         serialEnd: asNumber(at(r.fields, "serial_end")),
+        ...refsOf(r.fields),
       },
     })),
   };

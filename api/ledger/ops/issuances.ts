@@ -7,8 +7,9 @@ import { formatIssuanceId, type IssuanceId, parseIssuanceId } from "../core/ids.
 import { intersect, type Range } from "../core/ranges.js";
 import { freshSegment } from "../core/segments.js";
 import { formatSerials } from "../core/serials.js";
-import { appendJournal } from "../journal/journal.js";
+import { appendJournal, type JournalEntry } from "../journal/journal.js";
 import { ISSUANCE_COLUMNS, type IssuanceView, issuanceFromRow } from "../read/issuances.js";
+import { type ExternalRef, externalRefsInsert, requireDistinct, requireFree } from "../store/external-refs.js";
 import { isConstraintViolation } from "../store/pg-errors.js";
 import { insertSegments, lockRegistries } from "../store/segments.js";
 import { transact } from "../store/transact.js";
@@ -22,6 +23,8 @@ export interface IssuanceParams {
   monitoringPeriod: { start: string; end: string };
   serialStart: bigint;
   serialEnd: bigint;
+  /** The references the registry gives the issuance in its own system. */
+  externalRefs?: readonly ExternalRef[] | undefined;
 }
 
 interface ExistingOverlap {
@@ -151,7 +154,7 @@ async function insertIssuances(
       ids,
       batch.map((p) => freshSegment({ start: p.serialStart, end: p.serialEnd })),
     );
-    await appendJournal(
+    const entries = await appendJournal(
       tx,
       ordered.map((v, k) => ({
         chain: `iss:${ids[k]}`,
@@ -166,11 +169,26 @@ async function insertIssuances(
           vintage: v.vintage,
           monitoringPeriod: v.monitoringPeriod,
           quantity: v.quantity,
+          ...(batch[k]?.externalRefs?.length ? { externalRefs: batch[k]?.externalRefs } : {}),
         },
         ranges: [{ issuanceId: ids[k] as IssuanceId, start: BigInt(v.serialStart), end: BigInt(v.serialEnd) }],
       })),
       { newChains: true },
     );
+    const records = batch.flatMap((p, k) =>
+      p.externalRefs?.length
+        ? [
+            {
+              kind: "issuance" as const,
+              recordId: (ordered[k] as IssuanceView).id,
+              serials: [(ordered[k] as IssuanceView).serials],
+              journalSeq: (entries[k] as JournalEntry).seq,
+              refs: p.externalRefs,
+            },
+          ]
+        : [],
+    );
+    if (records.length > 0) await tx.execute(externalRefsInsert(records, at));
     views.push(...ordered);
   }
   return views;
@@ -183,9 +201,12 @@ export async function createIssuance(deps: Deps, actor: Actor, p: IssuanceParams
   if ((await missingProjects(deps.db, [p.projectRef])).size > 0) {
     throw new NotFound("project_not_found", `No project with reference ${p.projectRef}`);
   }
+  const refs = p.externalRefs ?? [];
+  requireDistinct(refs.map((ref, i) => ({ path: `externalRefs.${i}`, ref })));
   try {
     const [view] = await transact(deps.db, async (tx) => {
       await lockRegistries(tx, [p.registry]);
+      await requireFree(tx, refs);
       const overlaps = await existingOverlaps(tx, [p]);
       if (overlaps.length > 0) throw doubleIssuance(p, overlaps);
       return insertIssuances(tx, actor, deps.clock(), [p]);
@@ -195,6 +216,7 @@ export async function createIssuance(deps: Deps, actor: Actor, p: IssuanceParams
     // The exclusion constraint is the last word, should a writer ever bypass the registry lock.
     if (isConstraintViolation(error, "issuances_no_overlap"))
       throw doubleIssuance(p, await existingOverlaps(deps.db, [p]));
+    if (isConstraintViolation(error, "external_refs_system_ref_id_pk")) await requireFree(deps.db, refs);
     throw error;
   }
 }
@@ -253,6 +275,8 @@ export async function importIssuances(deps: Deps, actor: Actor, list: readonly I
     if (!reach || reach.params.registry !== r.params.registry || r.params.serialEnd > reach.params.serialEnd) reach = r;
   }
   const params = list.map((r) => r.params);
+  const refs = params.flatMap((p) => p.externalRefs ?? []);
+  requireDistinct(list.flatMap((r) => (r.params.externalRefs ?? []).map((ref) => ({ path: where(r).path, ref }))));
   const overlapping = async (db: Db) =>
     (await existingOverlaps(db, params)).map((o) => {
       const r = list[o.index] as ImportRow;
@@ -269,6 +293,7 @@ export async function importIssuances(deps: Deps, actor: Actor, list: readonly I
       );
       const overlaps = await overlapping(tx);
       if (overlaps.length > 0) throw badRows(overlaps);
+      await requireFree(tx, refs);
       return insertIssuances(tx, actor, deps.clock(), params);
     });
     if (imported.length >= REFRESH_STATISTICS_AFTER) await refreshStatistics(deps.db);
@@ -280,6 +305,7 @@ export async function importIssuances(deps: Deps, actor: Actor, list: readonly I
       );
       throw new SerialsConflict("double_issuance", "Units of this import were issued concurrently", conflicts);
     }
+    if (isConstraintViolation(error, "external_refs_system_ref_id_pk")) await requireFree(deps.db, refs);
     throw error;
   }
 }

@@ -4,6 +4,8 @@ import { arrayParam, rows, str } from "../../../db/values.js";
 import { NotFound, Unprocessable } from "../core/errors.js";
 import type { Operation } from "../core/rules.js";
 import { appendJournal } from "../journal/journal.js";
+import { type ExternalRef, externalRefsInsert, requireDistinct, requireFree } from "../store/external-refs.js";
+import { isConstraintViolation } from "../store/pg-errors.js";
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
 import { transact } from "../store/transact.js";
 import { type Actor, type Deps, newId } from "./deps.js";
@@ -21,6 +23,8 @@ export interface Movement {
   fromOrganizationId: string | null;
   toOrganizationId: string | null;
   registryReference: string | null;
+  /** The references the registry gave the movement in its own system. */
+  externalRefs: ExternalRef[];
   journalSeq: number;
   createdAt: string;
 }
@@ -42,13 +46,35 @@ interface MovementSpec {
   from: string | null;
   to: string | null;
   registryReference: string | null;
+  externalRefs?: ExternalRef[] | undefined;
   op: Operation;
 }
 
 async function move(deps: Deps, actor: Actor, spec: MovementSpec): Promise<Movement> {
   const at = deps.clock();
   const id = newId(deps, spec.idPrefix);
+  const externalRefs = spec.externalRefs ?? [];
+  requireDistinct(externalRefs.map((ref, i) => ({ path: `externalRefs.${i}`, ref })));
+  try {
+    return await moveOnce(deps, actor, spec, { id, at, externalRefs });
+  } catch (error) {
+    // Another request took one of the references between the check and the write.
+    if (isConstraintViolation(error, "external_refs_system_ref_id_pk")) {
+      await requireFree(deps.db, externalRefs);
+    }
+    throw error;
+  }
+}
+
+async function moveOnce(
+  deps: Deps,
+  actor: Actor,
+  spec: MovementSpec,
+  m: { id: string; at: Date; externalRefs: ExternalRef[] },
+): Promise<Movement> {
+  const { id, at, externalRefs } = m;
   return transact(deps.db, async (tx) => {
+    await requireFree(tx, externalRefs);
     const groups: IssuanceTargets[] = await lockSelection(tx, spec.selection, spec.allocateFrom);
     requireOperated(
       actor,
@@ -62,6 +88,7 @@ async function move(deps: Deps, actor: Actor, spec: MovementSpec): Promise<Movem
       to: spec.to,
       registryReference: spec.registryReference,
       quantity,
+      ...(externalRefs.length > 0 ? { externalRefs } : {}),
     };
     const [entry] = await appendJournal(tx, [unitEntry(groups, { kind: spec.kind, actor: actor.id, at, details })]);
     const serials = formatTargets(groups);
@@ -70,6 +97,10 @@ async function move(deps: Deps, actor: Actor, spec: MovementSpec): Promise<Movem
                              serials, quantity, journal_seq, created_at)
       VALUES (${id}, ${spec.kind}, ${actor.id}, ${spec.from}, ${spec.to}, ${spec.registryReference},
               ${arrayParam(serials, "text")}, ${quantity}, ${entry?.seq ?? 0n}, ${at.toISOString()})`);
+    if (externalRefs.length > 0 && spec.kind !== "transfer") {
+      const record = { kind: spec.kind, recordId: id, serials, journalSeq: entry?.seq ?? 0n, refs: externalRefs };
+      await tx.execute(externalRefsInsert([record], at));
+    }
     return {
       id,
       kind: spec.kind,
@@ -79,6 +110,7 @@ async function move(deps: Deps, actor: Actor, spec: MovementSpec): Promise<Movem
       fromOrganizationId: spec.from,
       toOrganizationId: spec.to,
       registryReference: spec.registryReference,
+      externalRefs,
       journalSeq: Number(entry?.seq ?? 0n),
       createdAt: at.toISOString(),
     };
@@ -89,6 +121,7 @@ export interface DepositParams {
   serials: string[];
   organizationId: string;
   registryReference: string;
+  externalRefs?: ExternalRef[] | undefined;
 }
 
 /** `in_registry → held(org)`, by a registry. */
@@ -102,6 +135,7 @@ export async function deposit(deps: Deps, actor: Actor, p: DepositParams): Promi
     from: null,
     to: p.organizationId,
     registryReference: p.registryReference,
+    externalRefs: p.externalRefs,
     op: { kind: "deposit", to: p.organizationId },
   });
 }
@@ -109,6 +143,7 @@ export async function deposit(deps: Deps, actor: Actor, p: DepositParams): Promi
 export interface WithdrawalParams {
   serials: string[];
   registryReference: string;
+  externalRefs?: ExternalRef[] | undefined;
 }
 
 /** `held → in_registry`, by a registry (any holder) or by the holder itself. */
@@ -122,6 +157,7 @@ export async function withdraw(deps: Deps, actor: Actor, p: WithdrawalParams): P
     from: holder,
     to: null,
     registryReference: p.registryReference,
+    externalRefs: p.externalRefs,
     op: { kind: "withdraw", holder },
   });
 }

@@ -4,6 +4,7 @@ import {
   bearer,
   body,
   Country,
+  ExternalRefs,
   IdempotencyHeaders,
   IsoDate,
   json,
@@ -31,6 +32,7 @@ export const IssuanceBody = z
     monitoringPeriod: z.object({ start: IsoDate, end: IsoDate }).strict(),
     serialStart: UnitNumber,
     serialEnd: UnitNumber,
+    externalRefs: ExternalRefs.optional(),
   })
   .strict()
   .openapi("NewIssuance");

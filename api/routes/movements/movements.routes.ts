@@ -1,6 +1,16 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { requireRole } from "../../http/auth.js";
-import { Allocate, bearer, body, IdempotencyHeaders, json, problems, SerialsList, Text } from "../../http/schemas.js";
+import {
+  Allocate,
+  bearer,
+  body,
+  ExternalRefs,
+  IdempotencyHeaders,
+  json,
+  problems,
+  SerialsList,
+  Text,
+} from "../../http/schemas.js";
 
 export const Movement = z
   .object({
@@ -12,6 +22,7 @@ export const Movement = z
     fromOrganizationId: z.string().nullable(),
     toOrganizationId: z.string().nullable(),
     registryReference: z.string().nullable(),
+    externalRefs: z.array(z.object({ system: z.string(), id: z.string() })),
     journalSeq: z.number().int(),
     createdAt: z.string(),
   })
@@ -30,7 +41,14 @@ export const createDeposit = createRoute({
   request: {
     headers: IdempotencyHeaders,
     body: body(
-      z.object({ serials: SerialsList, organizationId: OrgRef, registryReference: RegistryReference }).strict(),
+      z
+        .object({
+          serials: SerialsList,
+          organizationId: OrgRef,
+          registryReference: RegistryReference,
+          externalRefs: ExternalRefs.optional(),
+        })
+        .strict(),
     ),
   },
   responses: { 201: json(Movement, "The deposit"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
@@ -45,7 +63,11 @@ export const createWithdrawal = createRoute({
   security: bearer,
   request: {
     headers: IdempotencyHeaders,
-    body: body(z.object({ serials: SerialsList, registryReference: RegistryReference }).strict()),
+    body: body(
+      z
+        .object({ serials: SerialsList, registryReference: RegistryReference, externalRefs: ExternalRefs.optional() })
+        .strict(),
+    ),
   },
   responses: { 201: json(Movement, "The withdrawal"), ...problems(400, 401, 403, 404, 409, 413, 415, 422) },
 });
