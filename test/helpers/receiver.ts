@@ -18,6 +18,7 @@ export class Receiver {
   readonly received: Received[] = [];
   answer: (id: string, attempt: number) => number | "hang up" | "hold" = () => 200;
   private readonly held: ServerResponse[] = [];
+  private waiting: (() => boolean)[] = [];
   private constructor(
     private readonly server: Server,
     readonly url: string,
@@ -30,6 +31,19 @@ export class Receiver {
     const { port } = server.address() as AddressInfo;
     self = new Receiver(server, `http://127.0.0.1:${port}/hooks`);
     return self;
+  }
+
+  /** Resolves once `count` requests have arrived, or been answered 2xx with `acknowledged`. */
+  until(count: number, options: { acknowledged?: boolean } = {}): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        const seen = options.acknowledged ? this.acknowledged().length : this.received.length;
+        if (seen < count) return false;
+        resolve();
+        return true;
+      };
+      if (!done()) this.waiting.push(done);
+    });
   }
 
   private handle(req: IncomingMessage, res: ServerResponse) {
@@ -51,6 +65,7 @@ export class Receiver {
         this.received.push({ id, body, signature, answer });
         res.writeHead(answer, { "content-type": "text/plain" }).end(answer < 300 ? "ok" : "x".repeat(5000));
       }
+      this.waiting = this.waiting.filter((done) => !done());
     });
   }
 
