@@ -27,6 +27,7 @@ import {
   summary,
 } from "./bench/scenarios.js";
 import { measureStatusAt, type StatusAtFigure } from "./bench/status-at.js";
+import { lagReceiver } from "./bench/webhook-lag.js";
 import { measureMirrorGas } from "./bench-gas.js";
 import { type Running, startQuietServer } from "./processes.js";
 
@@ -329,6 +330,7 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
       RATE_LIMIT_PUBLIC_PER_MINUTE: "1000000000",
       RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: "1000000000",
       JOURNAL_SEAL_MS: "3600000",
+      WEBHOOK_ALLOW_PRIVATE: "true",
     });
     const http = httpClient(server.url, 64);
     try {
@@ -388,6 +390,16 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
       if (kind === "pglite")
         add({ name: "memory", db: kind, value: round(peakRss(server.child.pid)), unit: "MB peak RSS", segments: size });
 
+      // A registry's webhook hears of every claim of the scenario: how long after the claim it does.
+      const receiver = await lagReceiver();
+      const hook = await http.send(
+        "POST",
+        "/v1/webhooks",
+        JSON.stringify({ url: receiver.url, types: ["claim.created"] }),
+        keys.companyKey,
+      );
+      const hookId = (JSON.parse(hook.body) as { id: string }).id;
+      let claimed = 0;
       const claims = await load(
         16,
         seconds * 1000,
@@ -399,11 +411,25 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
             claimBody(serial(start, start + CLAIM_UNITS - 1), "bench"),
             keys.companyKey,
           );
+          if (r.status === 201) claimed++;
           return r.status === 201;
         },
         { warmupMs, maxRequests: targets.length - nextTarget },
       );
       const cl = summary(claims);
+      await receiver.until(claimed, 60_000);
+      await http.send("DELETE", `/v1/webhooks/${hookId}`, undefined, keys.companyKey);
+      await receiver.close();
+      add({
+        name: "webhook_lag",
+        db: kind,
+        value: round(percentile(receiver.lags, 50)),
+        unit: "ms p50",
+        p50_ms: round(percentile(receiver.lags, 50)),
+        p99_ms: round(percentile(receiver.lags, 99)),
+        delivered: receiver.lags.length,
+        claims: claimed,
+      });
       add({
         name: "claims",
         db: kind,

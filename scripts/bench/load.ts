@@ -52,7 +52,7 @@ export function httpClient(base: string, connections: number) {
   const pool = new Pool(base, { connections, pipelining: 1 });
   return {
     async send(
-      method: "GET" | "POST",
+      method: "GET" | "POST" | "DELETE",
       path: string,
       body?: string,
       key?: string,
