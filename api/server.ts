@@ -12,7 +12,7 @@ import { rootMessage } from "./ledger/core/errors.js";
 import { sealJournal } from "./ledger/journal/seal.js";
 import { createLogger } from "./logger.js";
 import { openRuntime } from "./runtime.js";
-import { deliverDue } from "./webhooks/deliver.js";
+import { deliverBacklog } from "./webhooks/deliver.js";
 import { webhookAgent } from "./webhooks/targets.js";
 
 let config: ReturnType<typeof loadConfig>;
@@ -54,7 +54,7 @@ async function open(): Promise<Running> {
   const delivery = { allowPrivate, timeoutMs, agent: webhookAgent(allowPrivate, timeoutMs) };
   const background = [
     every(config.JOURNAL_SEAL_MS, () => sealJournal(deps), log, "journal sealing"),
-    every(config.WEBHOOK_POLL_MS, () => deliverDue(deps, delivery), log, "webhook deliveries"),
+    every(config.WEBHOOK_POLL_MS, () => deliverBacklog(deps, delivery), log, "webhook deliveries"),
   ];
   if (database.kind === "pglite") {
     background.push(every(EMBEDDED_ANALYZE_MS, () => database.db.execute(sql`ANALYZE`), log, "statistics refresh"));

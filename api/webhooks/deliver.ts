@@ -24,6 +24,18 @@ export interface DeliverySettings {
   batch?: number;
 }
 
+const DEFAULT_BATCH = 50;
+/** Runs in a row at most, before the worker yields to its next tick. */
+const MAX_RUNS = 20;
+
+/** What the background task does each tick: runs until the due deliveries are sent (a backlog drains at once). */
+export async function deliverBacklog(deps: Deps, s: DeliverySettings): Promise<void> {
+  const batch = s.batch ?? DEFAULT_BATCH;
+  for (let run = 0; run < MAX_RUNS; run++) {
+    if ((await deliverDue(deps, { ...s, batch })).taken < batch) return;
+  }
+}
+
 /** A receiver's answer is kept up to this many bytes: enough to say why it refused. */
 export const RESPONSE_BYTES = 1024;
 const FIRST_RETRY_MS = 5_000;
@@ -165,9 +177,9 @@ async function record(deps: Deps, a: Attempt, o: Outcome): Promise<"delivered" |
 export async function deliverDue(
   deps: Deps,
   s: DeliverySettings,
-): Promise<{ delivered: number; retry: number; failed: number }> {
-  const taken = await lease(deps, s.batch ?? 20, s.timeoutMs * 2);
-  const counts = { delivered: 0, retry: 0, failed: 0 };
+): Promise<{ taken: number; delivered: number; retry: number; failed: number }> {
+  const taken = await lease(deps, s.batch ?? DEFAULT_BATCH, s.timeoutMs * 2);
+  const counts = { taken: taken.length, delivered: 0, retry: 0, failed: 0 };
   if (taken.length === 0) return counts;
   const entries = await rows(
     deps.db,

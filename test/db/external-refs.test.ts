@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Org, type TestContext, testContext } from "../helpers/app.js";
+import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 
 /**
@@ -20,6 +20,12 @@ describe.runIf(databaseAvailable())("external references", () => {
   });
   let n = 0;
   const ref = (system = "jcm-registry-jp") => ({ system, id: `TX-${++n}-${Math.random().toString(36).slice(2, 8)}` });
+  /** Deposits units of `iss` with `company`, under the given references. */
+  const deposit = (iss: Issued, serials: string, externalRefs: { system: string; id: string }[]) =>
+    t.call("POST", "/v1/deposits", {
+      key: iss.registry.key,
+      body: { serials: [serials], organizationId: company.id, registryReference: "r", externalRefs },
+    });
   const lookup = (r: { system: string; id: string }) =>
     t.call("GET", `/v1/lookup?system=${encodeURIComponent(r.system)}&id=${encodeURIComponent(r.id)}`);
 
@@ -120,51 +126,19 @@ describe.runIf(databaseAvailable())("external references", () => {
   it("keeps a reference unique per system: taken → 409 naming the record, twice in one request → 400", async () => {
     const iss = await t.held(company, { deposited: 50 });
     const taken = ref();
-    const first = await t.call("POST", "/v1/deposits", {
-      key: iss.registry.key,
-      body: {
-        serials: [iss.serials(51, 52)],
-        organizationId: company.id,
-        registryReference: "r",
-        externalRefs: [taken],
-      },
-    });
+    const first = await deposit(iss, iss.serials(51, 52), [taken]);
     expect(first.status).toBe(201);
-    const again = await t.call("POST", "/v1/deposits", {
-      key: iss.registry.key,
-      body: {
-        serials: [iss.serials(53, 54)],
-        organizationId: company.id,
-        registryReference: "r",
-        externalRefs: [taken],
-      },
-    });
+    const again = await deposit(iss, iss.serials(53, 54), [taken]);
     expect(again.status).toBe(409);
     expect(again.body).toMatchObject({ code: "external_ref_taken" });
     expect(again.body.title).toContain(first.body.id);
     // Nothing of the refused deposit happened.
     expect((await t.call("GET", `/v1/status/${iss.serials(53, 54)}`)).body.parts[0].state).toBe("in_registry");
     const sameIdElsewhere = { system: "another-registry", id: taken.id };
-    const fine = await t.call("POST", "/v1/deposits", {
-      key: iss.registry.key,
-      body: {
-        serials: [iss.serials(53, 54)],
-        organizationId: company.id,
-        registryReference: "r",
-        externalRefs: [sameIdElsewhere],
-      },
-    });
+    const fine = await deposit(iss, iss.serials(53, 54), [sameIdElsewhere]);
     expect(fine.status).toBe(201);
     const twice = ref();
-    const doubled = await t.call("POST", "/v1/deposits", {
-      key: iss.registry.key,
-      body: {
-        serials: [iss.serials(55, 56)],
-        organizationId: company.id,
-        registryReference: "r",
-        externalRefs: [twice, twice],
-      },
-    });
+    const doubled = await deposit(iss, iss.serials(55, 56), [twice, twice]);
     expect(doubled.status).toBe(400);
     expect(doubled.body.errors[0].path).toBe("externalRefs.1");
     expect((await lookup(twice)).status).toBe(404);
