@@ -49,9 +49,13 @@ export class ChainListener {
                                           updated_at = excluded.updated_at`);
   }
 
+  /** The chain's head at this process's last poll (undefined until it polls: only the leader does). */
+  lastHead: bigint | undefined;
+
   async pollOnce(): Promise<PollResult> {
     const last = (await this.cursor()) ?? this.options.startBlock - 1n;
     const head = await this.chain.publicClient.getBlockNumber();
+    this.lastHead = head;
     const safe = head - BigInt(this.options.confirmations);
     const outcomes: LogOutcome[] = [];
     let from = last + 1n;

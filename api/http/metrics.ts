@@ -86,6 +86,16 @@ export class Metrics {
         g.set((await chainStatus(db, deps.mirror, deps.clock())).lastBlockSeen ?? 0);
       },
     );
+    gauge(
+      "jcm_chain_lag_blocks",
+      "Blocks between the chain's head and the last block the mirror applied (absent until this process polls the chain)",
+      async (g) => {
+        g.reset();
+        const head = deps.mirror?.listener.lastHead;
+        const seen = (await chainStatus(db, deps.mirror, deps.clock())).lastBlockSeen;
+        if (head !== undefined && seen !== null) g.set(Number(head) - seen);
+      },
+    );
     gauge("jcm_chain_drift", "Differences between the chain and the ledger the reconciler found", async (g) => {
       g.set((await chainStatus(db, deps.mirror, deps.clock())).drift.length);
     });

@@ -104,6 +104,11 @@ describe.runIf(databaseAvailable())("chain mirror end to end on Hardhat's networ
     expect(got.body).toMatchObject({ status: "confirmed", txHash: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
     expect(got.body.blockNumber).toBeGreaterThan(0);
     expect(await balance(HOLDER)).toBe(100n);
+    // An operator sees where the mirror stands: the last block applied and how far behind the head it is.
+    const metrics = await (await t.app.request("/metrics", { headers: { "x-forwarded-for": "127.0.0.1" } })).text();
+    expect(Number(/^jcm_chain_last_block_seen ([0-9]+)$/m.exec(metrics)?.[1])).toBeGreaterThan(0);
+    expect(Number(/^jcm_chain_lag_blocks ([0-9]+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(0);
+    expect(/^jcm_chain_outbox_backlog 0$/m.test(metrics)).toBe(true);
     const events = await t.call("GET", `/v1/provenance/${iss.serials(5)}`);
     expect(events.body.events.map((e: { kind: string }) => e.kind)).toEqual([
       "issuance.created",
