@@ -14,10 +14,16 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { issuanceIdOf } from "../../api/ledger/core/ids.js";
 import { auditLedger } from "../../api/ledger/journal/audit.js";
-import { appendJournal, type JournalKind } from "../../api/ledger/journal/journal.js";
+import {
+  type JournalEntry,
+  type JournalInput,
+  type JournalKind,
+  journalRowInserts,
+  prepareJournal,
+} from "../../api/ledger/journal/journal.js";
 import { type Db, migrationsFolder } from "../../db/client.js";
 import * as schema from "../../db/schema.js";
-import { rows } from "../../db/values.js";
+import { rows, writeTogether } from "../../db/values.js";
 import { databaseAvailable, dbKind } from "../helpers/db.js";
 import { ADMIN_URL, urlFor } from "../helpers/postgres-setup.js";
 
@@ -153,44 +159,46 @@ describe.runIf(databaseAvailable())("migrating a ledger that holds data", () => 
         details,
       });
       // The history the previous version wrote: two authorizations under one reference (the second
-      // overlapping the first), an adjustment, a deposit and a compensation claim.
-      const entries = await appendJournal(
-        db,
-        [
-          {
-            chain: "project:MN006",
-            kind: "project.created",
-            actor: "org_reg",
-            at,
-            serials: [],
-            ranges: [],
-            details: { ref: "MN006", hostCountry: "MN" },
-          },
-          entry("issuance.created", "org_reg", [units(1, 100)], { issuanceId: `iss_${id}`, projectRef: "MN006" }),
-          entry("government_report.authorization", "org_mn", [units(1, 50)], {
-            reportId: "rpt_a",
-            party: "MN",
-            kind: "authorization",
-          }),
-          entry("government_report.authorization", "org_mn", [units(41, 60)], {
-            reportId: "rpt_b",
-            party: "MN",
-            kind: "authorization",
-          }),
-          entry("government_report.corresponding_adjustment", "org_mn", [units(1, 30)], {
-            reportId: "rpt_c",
-            party: "MN",
-          }),
-          entry("deposit", "org_reg", [units(1, 30)], { to: "org_co" }),
-          entry("claim", "org_co", [units(1, 10)], {
-            claimId: "clm_1",
-            claimant: "org_co",
-            claimType: "compensation",
-            quantity: 10,
-          }),
-        ],
-        { newChains: true },
+      // overlapping the first), an adjustment, a deposit and a compensation claim. Written as that
+      // version wrote its journal: the entries and their ranges (no webhook outbox yet).
+      const inputs: JournalInput[] = [
+        {
+          chain: "project:MN006",
+          kind: "project.created",
+          actor: "org_reg",
+          at,
+          serials: [],
+          ranges: [],
+          details: { ref: "MN006", hostCountry: "MN" },
+        },
+        entry("issuance.created", "org_reg", [units(1, 100)], { issuanceId: `iss_${id}`, projectRef: "MN006" }),
+        entry("government_report.authorization", "org_mn", [units(1, 50)], {
+          reportId: "rpt_a",
+          party: "MN",
+          kind: "authorization",
+        }),
+        entry("government_report.authorization", "org_mn", [units(41, 60)], {
+          reportId: "rpt_b",
+          party: "MN",
+          kind: "authorization",
+        }),
+        entry("government_report.corresponding_adjustment", "org_mn", [units(1, 30)], {
+          reportId: "rpt_c",
+          party: "MN",
+        }),
+        entry("deposit", "org_reg", [units(1, 30)], { to: "org_co" }),
+        entry("claim", "org_co", [units(1, 10)], {
+          claimId: "clm_1",
+          claimant: "org_co",
+          claimType: "compensation",
+          quantity: 10,
+        }),
+      ];
+      const entries = await prepareJournal(db, inputs, { newChains: true });
+      const ranges = inputs.flatMap((input, i) =>
+        input.ranges.map((r) => ({ ...r, seq: (entries[i] as JournalEntry).seq })),
       );
+      await writeTogether(db, journalRowInserts(entries, ranges));
       const seq = (i: number) => entries[i]?.seq ?? 0n;
       await db.execute(sql`INSERT INTO government_reports (id, organization_id, party, kind, year, reference, serials, quantity, journal_seq, created_at) VALUES
         ('rpt_a', 'org_mn', 'MN', 'authorization', 2025, 'MN-LoA-1', ${"{JCM-JP-MN006-2020-1-50}"}, 50, ${seq(2)}, ${at}),

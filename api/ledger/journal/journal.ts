@@ -176,6 +176,18 @@ export async function prepareJournal(
 /** The statements that write prepared entries, the ranges they index, and their webhook deliveries. */
 export function journalInserts(entries: readonly JournalEntry[], inputs: readonly JournalInput[]): SQL[] {
   if (entries.length === 0) return [];
+  const ranges = inputs.flatMap((input, i) =>
+    input.ranges.map((r) => ({ ...r, seq: (entries[i] as JournalEntry).seq })),
+  );
+  return [...journalRowInserts(entries, ranges), outboxInsert(entries, ranges)];
+}
+
+/** The statements that write prepared entries and the ranges they index (what the journal itself holds). */
+export function journalRowInserts(
+  entries: readonly JournalEntry[],
+  ranges: readonly (JournalRange & { seq: bigint })[],
+): SQL[] {
+  if (entries.length === 0) return [];
   const statements = [
     sql`INSERT INTO journal (seq, chain, at, kind, actor, serials, details, prev_hash, hash)
     SELECT u.seq, u.chain, u.at, u.kind, u.actor, ARRAY(SELECT jsonb_array_elements_text(u.serials)), u.details, u.prev, u.hash
@@ -208,9 +220,6 @@ export function journalInserts(entries: readonly JournalEntry[], inputs: readonl
       "text",
     )}) AS u(seq, chain, at, kind, actor, serials, details, prev, hash)`,
   ];
-  const ranges = inputs.flatMap((input, i) =>
-    input.ranges.map((r) => ({ ...r, seq: (entries[i] as JournalEntry).seq })),
-  );
   if (ranges.length > 0) {
     statements.push(sql`
       INSERT INTO journal_ranges (seq, issuance_id, serials)
@@ -229,7 +238,6 @@ export function journalInserts(entries: readonly JournalEntry[], inputs: readonl
         "int8",
       )}) AS u(seq, iss, s, e)`);
   }
-  statements.push(outboxInsert(entries, ranges));
   return statements;
 }
 
