@@ -37,12 +37,12 @@ export async function deliverBacklog(deps: Deps, s: DeliverySettings): Promise<v
 }
 
 /** A receiver's answer is kept up to this many bytes: enough to say why it refused. */
-export const RESPONSE_BYTES = 1024;
+const RESPONSE_BYTES = 1024;
 const FIRST_RETRY_MS = 5_000;
 const LONGEST_RETRY_MS = 60 * 60_000;
 
 /** The wait before attempt `attempts + 1`: doubling from 5 s to an hour, each drawn in its upper half. */
-export function retryDelayMs(attempts: number, random: number): number {
+function retryDelayMs(attempts: number, random: number): number {
   const full = Math.min(FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1), LONGEST_RETRY_MS);
   return Math.round(full * (0.5 + random / 2));
 }
