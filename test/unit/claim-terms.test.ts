@@ -34,6 +34,25 @@ describe("the rules between a claim's statements", () => {
     ]);
   });
 
+  it("says in each message what the claim must state", () => {
+    const messages = (t: Partial<ClaimTerms>) => claimTermIssues({ ...contribution, ...t }).map((i) => i.message);
+    expect(messages({ framework: { kind: "vcmi" } })).toEqual([
+      "a VCMI claim names its tier: silver, gold, platinum, scope3_action",
+    ]);
+    expect(messages({ framework: { kind: "none", tier: "gold" } })).toEqual(["only a VCMI claim has a tier"]);
+    expect(messages({ framework: { kind: "corsia" } })).toEqual([
+      "a CORSIA claim names the aeroplane operator",
+      "CORSIA offsetting uses units as compensation: a CORSIA claim is a compensation claim",
+    ]);
+    expect(messages({ framework: { kind: "other", operator: "X" } })).toEqual([
+      "only a CORSIA claim names an aeroplane operator",
+    ]);
+    expect(messages({ claimType: "compensation" })).toEqual([
+      "a compensation claim states the reporting year whose emissions it compensates",
+    ]);
+    expect(messages({ scopes: [3, 3] })).toEqual(["each scope is named once"]);
+  });
+
   it("compares beneficiaries' names in compatibility form, lower case, single spaces", () => {
     expect(beneficiaryKey("  ＳＡＫＵＲＡ\u3000Foods   Co.,\tLtd. ")).toBe("sakura foods co., ltd.");
     expect(beneficiaryKey("Sakura Foods Co., Ltd.")).toBe("sakura foods co., ltd.");

@@ -52,6 +52,8 @@ const AUTHORIZATIONS: AuthorizationsById = new Map([
   terms("auz_japan", { party: "JP" }),
   terms("auz_entities", { authorizedEntities: ["org_x"] }),
   terms("auz_at_authorization", { firstTransfer: "authorization" }),
+  terms("auz_voluntary_only", { oimpPurposes: ["voluntary"] }),
+  terms("auz_corsia", { oimpPurposes: ["corsia", "voluntary"] }),
 ]);
 
 const OPS: { [K in OperationKind]: Extract<Operation, { kind: K }> } = {
@@ -246,6 +248,25 @@ describe("guards inside the cells", () => {
     }
   });
 
+  it("a CORSIA claim needs CORSIA among the OIMP purposes its units' authorization names, if it names any", () => {
+    const corsia: Operation = { ...OPS.claim, claimType: "compensation", corsia: true };
+    const voluntary: Operation = { ...OPS.claim, claimType: "compensation", corsia: false };
+    const cases: [string, boolean, RefusalCode | "ok"][] = [
+      ["auz_oimp", true, "ok"],
+      ["auz_voluntary_only", true, "corsia_not_authorized"],
+      ["auz_voluntary_only", false, "ok"],
+      ["auz_corsia", true, "ok"],
+    ];
+    for (const [authorizationId, isCorsia, expected] of cases) {
+      const u = unit("held", { authorizationId, correspondingAdjustment: true });
+      const decision = decide(u, isCorsia ? corsia : voluntary, HOST);
+      expect("refuse" in decision ? decision.refuse : "ok", `${authorizationId} corsia=${isCorsia}`).toBe(expected);
+    }
+    // Without the adjustment the compensation rule speaks first.
+    const unadjusted = unit("held", { authorizationId: "auz_voluntary_only", correspondingAdjustment: false });
+    expect(decide(unadjusted, corsia, HOST)).toEqual({ refuse: "compensation_requires_corresponding_adjustment" });
+  });
+
   it("an authorized entity may make compensation claims on units whose authorization names it", () => {
     const u = unit("held", { holder: "org_x", authorizationId: "auz_entities", correspondingAdjustment: true });
     const op: Operation = { ...OPS.claim, holder: "org_x", claimType: "compensation" };
@@ -376,9 +397,20 @@ describe("refusal", () => {
     expect(answer.conflicts.map((c) => c.serials)).toEqual(["JCM-JP-MN006-2020-6-9"]);
   });
 
-  it("answers with the policy's refusal when every refused unit could move", () => {
+  it("answers with the policy's refusal when every refused unit could move, and says what to do instead", () => {
     const answer = refusal([part("JCM-JP-MN006-2020-1-5", "compensation_requires_corresponding_adjustment")]);
     expect(answer.code).toBe("compensation_requires_corresponding_adjustment");
+    expect(answer.status).toBe(409);
     expect(answer.conflicts).toHaveLength(1);
+    expect(answer.details).toBe(
+      'JCM-JP-MN006-2020-1-5 (held). Units without them can still be claimed as a contribution to the host country\'s mitigation: send claimType "contribution"',
+    );
+    // A refusal without a way out names the units alone.
+    expect(refusal([part("JCM-JP-MN006-2020-1-5", "serials_not_held")]).details).toBe("JCM-JP-MN006-2020-1-5 (held)");
+  });
+
+  it("answers 403 where the refusal is of the caller, not of the units", () => {
+    expect(refusal([part("JCM-JP-MN006-2020-1-5", "entity_not_authorized")]).status).toBe(403);
+    expect(refusal([part("JCM-JP-MN006-2020-1-5", "corsia_not_authorized")]).status).toBe(409);
   });
 });
