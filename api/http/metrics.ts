@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import type { Context, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import type { PoolStats } from "../../db/client.js";
 import { rows } from "../../db/values.js";
 import { chainStatus } from "../chain/mirror.js";
 import { Forbidden, type LedgerError, Unauthenticated } from "../ledger/core/errors.js";
@@ -42,80 +43,60 @@ export class Metrics {
       labelNames: ["code", "status"],
       registers,
     });
-    const gauge = (name: string, help: string, read: (g: Gauge) => Promise<void> | void) =>
-      new Gauge({
+    const gauge = (name: string, help: string, read: (r: Readings) => number | undefined) => {
+      const g: Gauge = new Gauge({
         name,
         help,
         registers,
-        async collect() {
-          await read(this);
+        collect: () => {
+          const value = this.readings ? read(this.readings) : undefined;
+          g.reset();
+          if (value !== undefined) g.set(value);
         },
       });
-    const db = deps.db;
-    gauge("jcm_db_pool_connections", "PostgreSQL pool connections open (0 on the embedded database)", (g) => {
-      g.set(deps.poolStats?.().total ?? 0);
-    });
-    gauge("jcm_db_pool_idle", "PostgreSQL pool connections idle", (g) => g.set(deps.poolStats?.().idle ?? 0));
-    gauge("jcm_db_pool_waiting", "Requests waiting for a PostgreSQL connection", (g) => {
-      g.set(deps.poolStats?.().waiting ?? 0);
-    });
-    const backlog = async (table: "webhook_deliveries" | "chain_outbox", pending: string) => {
-      const [r] = await rows(
-        db,
-        sql`SELECT count(*)::int AS n, extract(epoch FROM ${deps.clock().toISOString()}::timestamptz - min(created_at))::float8 AS age
-            FROM ${sql.raw(table)} WHERE ${sql.raw(pending)}`,
-      );
-      return { count: Number(r?.n ?? 0), age: Number(r?.age ?? 0) };
     };
-    gauge("jcm_webhook_backlog", "Webhook deliveries not yet delivered", async (g) => {
-      g.set((await backlog("webhook_deliveries", "status = 'pending'")).count);
-    });
-    gauge("jcm_webhook_backlog_oldest_seconds", "Age of the oldest webhook delivery not yet delivered", async (g) => {
-      g.set((await backlog("webhook_deliveries", "status = 'pending'")).age);
-    });
-    gauge("jcm_chain_outbox_backlog", "Chain operations not yet confirmed", async (g) => {
-      g.set((await backlog("chain_outbox", "status <> 'confirmed'")).count);
-    });
-    gauge("jcm_chain_outbox_oldest_seconds", "Age of the oldest chain operation not yet confirmed", async (g) => {
-      g.set((await backlog("chain_outbox", "status <> 'confirmed'")).age);
-    });
+    gauge(
+      "jcm_db_pool_connections",
+      "PostgreSQL pool connections open (0 on the embedded database)",
+      (r) => r.pool.total,
+    );
+    gauge("jcm_db_pool_idle", "PostgreSQL pool connections idle", (r) => r.pool.idle);
+    gauge("jcm_db_pool_waiting", "Requests waiting for a PostgreSQL connection", (r) => r.pool.waiting);
+    gauge("jcm_webhook_backlog", "Webhook deliveries not yet delivered", (r) => r.webhooks.count);
+    gauge(
+      "jcm_webhook_backlog_oldest_seconds",
+      "Age of the oldest webhook delivery not yet delivered",
+      (r) => r.webhooks.age,
+    );
+    gauge("jcm_chain_outbox_backlog", "Chain operations not yet confirmed", (r) => r.chainOutbox.count);
+    gauge(
+      "jcm_chain_outbox_oldest_seconds",
+      "Age of the oldest chain operation not yet confirmed",
+      (r) => r.chainOutbox.age,
+    );
     gauge(
       "jcm_chain_last_block_seen",
       "The last block whose events the mirror applied (0 without a mirror)",
-      async (g) => {
-        g.set((await chainStatus(db, deps.mirror, deps.clock())).lastBlockSeen ?? 0);
-      },
+      (r) => r.lastBlockSeen ?? 0,
     );
     gauge(
       "jcm_chain_lag_blocks",
       "Blocks between the chain's head and the last block the mirror applied (absent until this process polls the chain)",
-      async (g) => {
-        g.reset();
-        const head = deps.mirror?.listener.lastHead;
-        const seen = (await chainStatus(db, deps.mirror, deps.clock())).lastBlockSeen;
-        if (head !== undefined && seen !== null) g.set(Number(head) - seen);
-      },
+      (r) => r.chainLag,
     );
-    gauge("jcm_chain_drift", "Differences between the chain and the ledger the reconciler found", async (g) => {
-      g.set((await chainStatus(db, deps.mirror, deps.clock())).drift.length);
-    });
-    gauge("jcm_journal_unsealed_entries", "Journal entries not yet sealed into a Merkle root", async (g) => {
-      g.set((await sealLag()).entries);
-    });
-    gauge("jcm_journal_seal_lag_seconds", "Age of the oldest journal entry not yet sealed", async (g) => {
-      g.set((await sealLag()).seconds);
-    });
-    const sealLag = async () => {
-      const [r] = await rows(
-        db,
-        sql`WITH s AS (SELECT coalesce((SELECT to_seq FROM journal_roots ORDER BY id DESC LIMIT 1), 0) AS sealed)
-            SELECT (SELECT count(*) FROM journal WHERE seq > s.sealed)::int AS n,
-                   coalesce(extract(epoch FROM ${deps.clock().toISOString()}::timestamptz
-                     - (SELECT at FROM journal WHERE seq > s.sealed ORDER BY seq LIMIT 1)), 0)::float8 AS age
-            FROM s`,
-      );
-      return { entries: Number(r?.n ?? 0), seconds: Number(r?.age ?? 0) };
-    };
+    gauge("jcm_chain_drift", "Differences between the chain and the ledger the reconciler found", (r) => r.drift);
+    gauge("jcm_journal_unsealed_entries", "Journal entries not yet sealed into a Merkle root", (r) => r.unsealed);
+    gauge("jcm_journal_seal_lag_seconds", "Age of the oldest journal entry not yet sealed", (r) => r.sealLag);
+    this.read = () => readings(deps);
+  }
+
+  private readings: Readings | undefined;
+  private readonly read: () => Promise<Readings>;
+
+  /** The text Prometheus reads: the backlogs read once for the whole answer, then every metric. */
+  async scrape(): Promise<string> {
+    this.readings = await this.read();
+    return this.registry.metrics();
   }
 
   /** Counts and times every request; the route is the pattern that answered, so labels stay few. */
@@ -153,6 +134,50 @@ export function metricsHandler(metrics: Metrics) {
         throw new Unauthenticated("Metrics need Authorization: Bearer <METRICS_TOKEN>");
       }
     }
-    return c.body(await metrics.registry.metrics(), 200, { "content-type": metrics.registry.contentType });
+    return c.body(await metrics.scrape(), 200, { "content-type": metrics.registry.contentType });
+  };
+}
+
+/** What the gauges report, read from the database and the process once per scrape. */
+interface Readings {
+  pool: PoolStats;
+  webhooks: { count: number; age: number };
+  chainOutbox: { count: number; age: number };
+  lastBlockSeen: number | null;
+  /** Undefined until this process has polled the chain (only the mirror's leader does). */
+  chainLag: number | undefined;
+  drift: number;
+  unsealed: number;
+  sealLag: number;
+}
+
+async function readings(deps: AppDeps): Promise<Readings> {
+  const now = sql`${deps.clock().toISOString()}::timestamptz`;
+  const backlog = async (table: "webhook_deliveries" | "chain_outbox", pending: string) => {
+    const [r] = await rows(
+      deps.db,
+      sql`SELECT count(*)::int AS n, extract(epoch FROM ${now} - min(created_at))::float8 AS age
+          FROM ${sql.raw(table)} WHERE ${sql.raw(pending)}`,
+    );
+    return { count: Number(r?.n ?? 0), age: Number(r?.age ?? 0) };
+  };
+  const [sealing] = await rows(
+    deps.db,
+    sql`WITH s AS (SELECT coalesce((SELECT to_seq FROM journal_roots ORDER BY id DESC LIMIT 1), 0) AS sealed)
+        SELECT (SELECT count(*) FROM journal WHERE seq > s.sealed)::int AS n,
+               coalesce(extract(epoch FROM ${now} - (SELECT at FROM journal WHERE seq > s.sealed ORDER BY seq LIMIT 1)), 0)::float8 AS age
+        FROM s`,
+  );
+  const chain = await chainStatus(deps.db, deps.mirror, deps.clock());
+  const head = deps.mirror?.listener.lastHead;
+  return {
+    pool: deps.poolStats?.() ?? { total: 0, idle: 0, waiting: 0 },
+    webhooks: await backlog("webhook_deliveries", "status = 'pending'"),
+    chainOutbox: await backlog("chain_outbox", "status <> 'confirmed'"),
+    lastBlockSeen: chain.lastBlockSeen,
+    chainLag: head !== undefined && chain.lastBlockSeen !== null ? Number(head) - chain.lastBlockSeen : undefined,
+    drift: chain.drift.length,
+    unsealed: Number(sealing?.n ?? 0),
+    sealLag: Number(sealing?.age ?? 0),
   };
 }
