@@ -44,15 +44,18 @@ export class SealWatch {
     private readonly pollMs: number,
   ) {}
 
-  /** Resolves when the sealed horizon passes `seq`, or after `ms`, or when `signal` aborts. */
-  wait(seq: bigint, ms: number, signal: AbortSignal): Promise<void> {
-    if (this.last > seq) return Promise.resolve();
+  /**
+   * Resolves when the sealed horizon passes `seq`, or after `ms`, or when `signal` aborts; says
+   * whether the horizon passed it.
+   */
+  wait(seq: bigint, ms: number, signal: AbortSignal): Promise<boolean> {
+    if (this.last > seq) return Promise.resolve(true);
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timeout);
         signal.removeEventListener("abort", done);
         this.waiting.delete(wake);
-        resolve();
+        resolve(this.last > seq);
       };
       const wake = () => {
         if (this.last > seq) done();
@@ -127,8 +130,9 @@ export function eventStream(
         }
         cursor = BigInt(page.nextCursor);
         if (!page.caughtUp) continue;
-        await watch.wait(cursor, Math.min(limits.heartbeatMs, Math.max(0, ends - clock().getTime())), closed.signal);
-        if ((await sealedThrough(db)) <= cursor && !closed.signal.aborted) {
+        const waitMs = Math.min(limits.heartbeatMs, Math.max(0, ends - clock().getTime()));
+        const advanced = await watch.wait(cursor, waitMs, closed.signal);
+        if (!advanced && !closed.signal.aborted) {
           await stream.writeSSE({ event: "heartbeat", data: JSON.stringify({ after: String(cursor) }) });
         }
       }
