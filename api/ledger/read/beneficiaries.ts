@@ -3,6 +3,7 @@ import type { Db } from "../../../db/client.js";
 import { big, rows, str } from "../../../db/values.js";
 import { beneficiaryKey } from "../core/claim-terms.js";
 import type { ClaimType } from "../core/rules.js";
+import { claimConditions } from "../ops/claims.js";
 
 /** One organization as the claims name it: its names as written, its identifiers, its totals by year. */
 export interface BeneficiarySummary {
@@ -19,7 +20,7 @@ const LISTED = 20;
 /** The organization whose `beneficiaryKey` is that of `key`, or undefined if no claim names it. */
 export async function beneficiarySummary(db: Db, key: string): Promise<BeneficiarySummary | undefined> {
   const k = beneficiaryKey(key);
-  const own = sql`c.beneficiary_kind = 'organization' AND c.beneficiary_key = ${k}`;
+  const own = sql.join(claimConditions({ beneficiaryKey: k }), sql` AND `);
   const totals = await rows(
     db,
     sql`SELECT extract(year FROM c.created_at AT TIME ZONE 'UTC')::int AS year, c.claim_type,

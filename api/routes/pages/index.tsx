@@ -21,7 +21,7 @@ import { BeneficiaryPage, ClaimsRegisterPage } from "../../pages/claims-register
 import { DocsPage, type OpenApiDocument } from "../../pages/docs.js";
 import { ErrorPage } from "../../pages/error.js";
 import { HomePage } from "../../pages/home.js";
-import { isLang, type Ui, UiContext, uiOf } from "../../pages/i18n.js";
+import { isLang, localHref, type Ui, UiContext, uiOf } from "../../pages/i18n.js";
 import { ProjectPage } from "../../pages/project.js";
 import { SerialsPage } from "../../pages/serials.js";
 import { ClaimFilters } from "../claims/claims.routes.js";
@@ -111,13 +111,12 @@ export function pageRoutes(app: OpenAPIHono<AppEnv>, openApi: () => OpenApiDocum
 
   app.get("/search", async (c) => {
     const q = (c.req.query("q") ?? "").trim();
-    const lang = c.req.query("lang");
-    const keep = (path: string) => (isLang(lang) ? `${path}?lang=${lang}` : path);
-    if (/^clm_[0-9a-z]{1,40}$/.test(q)) return c.redirect(keep(`/claims/${q}`));
-    if (/^[A-Z]{2}[0-9]{3}$/.test(q)) return c.redirect(keep(`/projects/${q}`));
-    if (q.startsWith("JCM-")) return c.redirect(keep(`/serials/${encodeURIComponent(q)}`));
+    const ui = uiFor(c);
+    if (/^clm_[0-9a-z]{1,40}$/.test(q)) return c.redirect(localHref(ui, `/claims/${q}`));
+    if (/^[A-Z]{2}[0-9]{3}$/.test(q)) return c.redirect(localHref(ui, `/projects/${q}`));
+    if (q.startsWith("JCM-")) return c.redirect(localHref(ui, `/serials/${encodeURIComponent(q)}`));
     const { db } = c.get("deps");
-    const { t } = uiFor(c);
+    const { t } = ui;
     const claims = await listClaims(db, {}, { limit: 10 });
     return show(
       c,
