@@ -9,7 +9,13 @@ import { freshSegment } from "../core/segments.js";
 import { formatSerials } from "../core/serials.js";
 import { appendJournal, type JournalEntry } from "../journal/journal.js";
 import { ISSUANCE_COLUMNS, type IssuanceView, issuanceFromRow } from "../read/issuances.js";
-import { type ExternalRef, externalRefsInsert, requireDistinct, requireFree } from "../store/external-refs.js";
+import {
+  type ExternalRef,
+  externalRefsInsert,
+  refuseIfTaken,
+  requireDistinct,
+  requireFree,
+} from "../store/external-refs.js";
 import { isConstraintViolation } from "../store/pg-errors.js";
 import { insertSegments, lockRegistries } from "../store/segments.js";
 import { transact } from "../store/transact.js";
@@ -216,7 +222,7 @@ export async function createIssuance(deps: Deps, actor: Actor, p: IssuanceParams
     // The exclusion constraint is the last word, should a writer ever bypass the registry lock.
     if (isConstraintViolation(error, "issuances_no_overlap"))
       throw doubleIssuance(p, await existingOverlaps(deps.db, [p]));
-    if (isConstraintViolation(error, "external_refs_system_ref_id_pk")) await requireFree(deps.db, refs);
+    await refuseIfTaken(deps.db, error, refs);
     throw error;
   }
 }
@@ -305,7 +311,7 @@ export async function importIssuances(deps: Deps, actor: Actor, list: readonly I
       );
       throw new SerialsConflict("double_issuance", "Units of this import were issued concurrently", conflicts);
     }
-    if (isConstraintViolation(error, "external_refs_system_ref_id_pk")) await requireFree(deps.db, refs);
+    await refuseIfTaken(deps.db, error, refs);
     throw error;
   }
 }

@@ -4,8 +4,13 @@ import { arrayParam, rows, str } from "../../../db/values.js";
 import { NotFound, Unprocessable } from "../core/errors.js";
 import type { Operation } from "../core/rules.js";
 import { appendJournal } from "../journal/journal.js";
-import { type ExternalRef, externalRefsInsert, requireDistinct, requireFree } from "../store/external-refs.js";
-import { isConstraintViolation } from "../store/pg-errors.js";
+import {
+  type ExternalRef,
+  externalRefsInsert,
+  refuseIfTaken,
+  requireDistinct,
+  requireFree,
+} from "../store/external-refs.js";
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
 import { transact } from "../store/transact.js";
 import { type Actor, type Deps, newId } from "./deps.js";
@@ -58,10 +63,7 @@ async function move(deps: Deps, actor: Actor, spec: MovementSpec): Promise<Movem
   try {
     return await moveOnce(deps, actor, spec, { id, at, externalRefs });
   } catch (error) {
-    // Another request took one of the references between the check and the write.
-    if (isConstraintViolation(error, "external_refs_system_ref_id_pk")) {
-      await requireFree(deps.db, externalRefs);
-    }
+    await refuseIfTaken(deps.db, error, externalRefs);
     throw error;
   }
 }

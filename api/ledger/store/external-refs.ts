@@ -2,6 +2,7 @@ import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { arrayParam, big, date, rows, str } from "../../../db/values.js";
 import { type ErrorDetail, InvalidRequest, NotFound, StateConflict } from "../core/errors.js";
+import { isConstraintViolation } from "./pg-errors.js";
 
 /**
  * The references real registries give the records of the ledger (`{ system, id }`, e.g. the JCM
@@ -51,11 +52,21 @@ export async function requireFree(db: Db, refs: readonly ExternalRef[]): Promise
           "text",
         )}) AS u(system, ref_id) ON u.system = e.system AND u.ref_id = e.ref_id LIMIT 1`,
   );
-  if (taken) throw refTaken(str(taken.system), str(taken.ref_id), `${str(taken.kind)} ${str(taken.record_id)}`);
+  if (taken) {
+    const holder = `${str(taken.kind)} ${str(taken.record_id)}`;
+    throw new StateConflict(
+      "external_ref_taken",
+      `The reference ${str(taken.system)} ${str(taken.ref_id)} already names ${holder}`,
+    );
+  }
 }
 
-export function refTaken(system: string, id: string, holder: string): StateConflict {
-  return new StateConflict("external_ref_taken", `The reference ${system} ${id} already names ${holder}`);
+/**
+ * After a write failed: if another request took one of the references between the check and the
+ * write (the primary key said so), the refusal names the record that has it.
+ */
+export async function refuseIfTaken(db: Db, error: unknown, refs: readonly ExternalRef[]): Promise<void> {
+  if (isConstraintViolation(error, "external_refs_system_ref_id_pk")) await requireFree(db, refs);
 }
 
 export interface RefRecord {
