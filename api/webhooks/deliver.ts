@@ -188,7 +188,8 @@ export async function deliverDue(
       "int8",
     )})`,
   );
-  const events = new Map(entries.map(journalFromRow).flatMap((e) => (eventOf(e) ? [[e.seq, eventOf(e)]] : [])));
+  // Every delivery is of an event (the outbox queues nothing else), so each entry read is one.
+  const events = new Map(entries.map(journalFromRow).map((e) => [e.seq, eventOf(e) as LedgerEvent]));
   await Promise.all(
     taken.map(async (a) => {
       const event = events.get(a.seq) as LedgerEvent;
