@@ -7,6 +7,7 @@ import { idempotency } from "./http/idempotency.js";
 import { Metrics, metricsHandler } from "./http/metrics.js";
 import { notFound, onError } from "./http/problem.js";
 import { publicReads } from "./http/public-reads.js";
+import { readPass, routeReads } from "./http/read-routing.js";
 import { refuseUnstorableText } from "./http/text.js";
 import { validationHook } from "./http/validation.js";
 import { InvalidRequest, LedgerError, PayloadTooLarge } from "./ledger/core/errors.js";
@@ -75,11 +76,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const metrics = new Metrics(deps);
   app.use("*", metrics.observe());
+  const onReplica: AppDeps | undefined = deps.replica && { ...deps, db: deps.replica.db };
 
   app.use("*", async (c, next) => {
     const incoming = c.req.header("x-request-id");
     const requestId = incoming && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    c.set("deps", deps);
+    c.set("deps", onReplica && readPass(c.req.raw) === "replica" ? onReplica : deps);
     c.set("auth", undefined);
     c.set("storedAnswer", undefined);
     c.set("requestId", requestId);
@@ -143,6 +145,8 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   app.get("/health", (c) => c.json({ ok: true }));
   app.get("/metrics", metricsHandler(metrics));
 
+  // Routing wraps the whole app, so a read the replica could not answer runs again, whole, on the primary.
+  if (deps.replica) app.fetch = routeReads(app.fetch, deps.replica);
   app.notFound(notFound);
   app.onError((error, c) => {
     if (error instanceof LedgerError) metrics.refused(error);

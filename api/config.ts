@@ -10,6 +10,12 @@ const Env = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
     .optional(),
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL")
+    .optional(),
+  DATABASE_READ_MAX_LAG_MS: z.coerce.number().int().min(0).default(2_000),
+  DATABASE_READ_PROBE_MS: z.coerce.number().int().min(50).default(500),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(20),
   DATABASE_LOCK_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULT_TIMEOUTS.lockMs),
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(0).default(DEFAULT_TIMEOUTS.statementMs),
@@ -85,6 +91,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== ""));
   const result = Env.safeParse(cleaned);
   if (!result.success) throw new InvalidConfiguration(settingErrors(result.error));
+  if (result.data.DATABASE_READ_URL && !result.data.DATABASE_URL) {
+    throw new InvalidConfiguration(
+      "  DATABASE_READ_URL: needs DATABASE_URL too (a replica of a PostgreSQL primary; the embedded database has none)",
+    );
+  }
   return result.data;
 }
 

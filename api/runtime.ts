@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Address, Hex } from "viem";
 import { type Database, type Db, openDatabase } from "../db/client.js";
+import { openReadReplica, type ReadReplica } from "../db/replica.js";
 import { ensureAdminKey } from "./accounts/organizations.js";
 import { type Config, chainSettings, databaseOptions, publicBaseUrl } from "./config.js";
 import type { AppDeps } from "./http/env.js";
@@ -24,7 +25,19 @@ export async function openRuntime(
   const bootstrap = async (db: Db) => {
     if (adminKey) await ensureAdminKey({ db, clock, random, log }, adminKey);
   };
-  const database = await openDatabase(databaseOptions(config), bootstrap);
+  const target = databaseOptions(config);
+  const database = await openDatabase(target, bootstrap);
+  const replica =
+    config.DATABASE_READ_URL && target.kind === "postgres"
+      ? openReadReplica({
+          url: config.DATABASE_READ_URL,
+          poolSize: target.poolSize,
+          timeouts: target.timeouts,
+          maxLagMs: config.DATABASE_READ_MAX_LAG_MS,
+          primary: database.db,
+          now: () => clock().getTime(),
+        })
+      : undefined;
   const deps: AppDeps = {
     db: database.db,
     clock,
@@ -32,6 +45,7 @@ export async function openRuntime(
     log,
     backup: database.backup,
     poolStats: database.poolStats,
+    replica,
     limits: createRateLimits({
       publicPerMinute: config.RATE_LIMIT_PUBLIC_PER_MINUTE,
       authFailuresPerMinute: config.RATE_LIMIT_AUTH_FAILURES_PER_MINUTE,
@@ -63,5 +77,16 @@ export async function openRuntime(
       leadership: database.leadership,
     });
   }
-  return { database, deps };
+  return { database: replica ? withReplica(database, replica) : database, deps };
+}
+
+/** Closing the database closes the replica's pool with it. */
+function withReplica(database: Database, replica: ReadReplica): Database {
+  return {
+    ...database,
+    async close() {
+      await replica.close();
+      await database.close();
+    },
+  };
 }

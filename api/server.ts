@@ -56,6 +56,10 @@ async function open(): Promise<Running> {
     every(config.JOURNAL_SEAL_MS, () => sealJournal(deps), log, "journal sealing"),
     every(config.WEBHOOK_POLL_MS, () => deliverBacklog(deps, delivery), log, "webhook deliveries"),
   ];
+  const { replica } = deps;
+  if (replica) {
+    background.push(every(config.DATABASE_READ_PROBE_MS, () => replica.probe(), log, "read replica probe", 0));
+  }
   if (database.kind === "pglite") {
     background.push(every(EMBEDDED_ANALYZE_MS, () => database.db.execute(sql`ANALYZE`), log, "statistics refresh"));
   }

@@ -108,6 +108,28 @@ export async function restoreEmbedded(dataDir: string, archive: Blob): Promise<v
   await restored.close();
 }
 
+/** A pool of serving connections to a PostgreSQL server, each with the bounded waits of `timeouts`. */
+export function serverPool(url: string, size: number, timeouts: Timeouts, settings: string[] = []): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: size,
+    connectionTimeoutMillis: 5_000,
+    // Every query here is a short indexed lookup; JIT compiling one costs more than running it.
+    options: [
+      "-c jit=off",
+      `-c lock_timeout=${timeouts.lockMs}`,
+      `-c statement_timeout=${timeouts.statementMs}`,
+      `-c idle_in_transaction_session_timeout=${timeouts.idleInTransactionMs}`,
+      ...settings,
+    ].join(" "),
+  });
+  // A client that loses its server, idle or checked out, must not crash the process: the query in
+  // flight fails (the request answers 503) and the pool discards the broken client.
+  pool.on("error", () => {});
+  pool.on("connect", (client) => client.on("error", () => {}));
+  return pool;
+}
+
 /**
  * Opens the database and brings its schema up to date, then runs `setup` (an admin key's
  * bootstrap) before any other process starting beside this one does. `dataDir` undefined = in memory.
@@ -153,23 +175,7 @@ export async function openDatabase(
     }
   }
   await migrateServer(options.url, setup);
-  const t = options.timeouts ?? DEFAULT_TIMEOUTS;
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolSize ?? 20,
-    connectionTimeoutMillis: 5_000,
-    // Every query here is a short indexed lookup; JIT compiling one costs more than running it.
-    options: [
-      "-c jit=off",
-      `-c lock_timeout=${t.lockMs}`,
-      `-c statement_timeout=${t.statementMs}`,
-      `-c idle_in_transaction_session_timeout=${t.idleInTransactionMs}`,
-    ].join(" "),
-  });
-  // A client that loses its server, idle or checked out, must not crash the process: the query in
-  // flight fails (the request answers 503) and the pool discards the broken client.
-  pool.on("error", () => {});
-  pool.on("connect", (client) => client.on("error", () => {}));
+  const pool = serverPool(options.url, options.poolSize ?? 20, options.timeouts ?? DEFAULT_TIMEOUTS);
   // A lead holds a session of the pool, which the pool waits for when it ends: closing gives the leads up first.
   const leads: Leadership[] = [];
   return {

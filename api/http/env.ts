@@ -1,4 +1,5 @@
 import type { PoolStats } from "../../db/client.js";
+import type { ReadReplica } from "../../db/replica.js";
 import type { Authenticated } from "../accounts/organizations.js";
 import type { ChainMirror } from "../chain/mirror.js";
 import type { Deps } from "../ledger/ops/deps.js";
@@ -32,6 +33,8 @@ export type AppDeps = Deps & {
   backup?: (() => Promise<Blob>) | undefined;
   /** The PostgreSQL pool's connections, for `/metrics` (absent on PGlite). */
   poolStats?: (() => PoolStats) | undefined;
+  /** The streaming replica public reads go to (`DATABASE_READ_URL`); absent: everything reads the primary. */
+  replica?: ReadReplica | undefined;
 };
 
 /** Per-request variables. `deps.db` is the request's transaction where the request has one. */

@@ -9,6 +9,7 @@ import { chainStatus } from "../chain/mirror.js";
 import { Forbidden, type LedgerError, Unauthenticated } from "../ledger/core/errors.js";
 import type { AppDeps, AppEnv } from "./env.js";
 import { clientAddress } from "./rate-limit.js";
+import { setAside } from "./read-routing.js";
 
 /**
  * What an operator alerts on, in Prometheus' text format (prom-client): requests and their latency
@@ -87,6 +88,16 @@ export class Metrics {
     gauge("jcm_chain_drift", "Differences between the chain and the ledger the reconciler found", (r) => r.drift);
     gauge("jcm_journal_unsealed_entries", "Journal entries not yet sealed into a Merkle root", (r) => r.unsealed);
     gauge("jcm_journal_seal_lag_seconds", "Age of the oldest journal entry not yet sealed", (r) => r.sealLag);
+    gauge(
+      "jcm_db_replica_lag_seconds",
+      "How far the read replica was behind the primary at its last probe (+Inf while it is away, 0 without one)",
+      (r) => r.replicaLag,
+    );
+    gauge(
+      "jcm_db_replica_in_use",
+      "1 while public reads go to the read replica, 0 while they go to the primary (and without a replica)",
+      (r) => r.replicaUsable,
+    );
     this.read = () => readings(deps);
   }
 
@@ -104,6 +115,8 @@ export class Metrics {
     return async (c, next) => {
       const started = performance.now();
       await next();
+      // An answer of the replica that the primary answers again is not the client's: counting it would count one request twice.
+      if (setAside(c.req.raw, c.res.status)) return;
       // The first route registered for a method is the handler that answered; middleware is registered for all.
       const route = matchedRoutes(c).find((r) => r.method !== "ALL")?.path ?? "unmatched";
       const labels = { method: c.req.method, route, status: String(c.res.status) };
@@ -149,6 +162,9 @@ interface Readings {
   drift: number;
   unsealed: number;
   sealLag: number;
+  /** Undefined without a replica. */
+  replicaLag: number | undefined;
+  replicaUsable: number | undefined;
 }
 
 async function readings(deps: AppDeps): Promise<Readings> {
@@ -170,6 +186,7 @@ async function readings(deps: AppDeps): Promise<Readings> {
   );
   const chain = await chainStatus(deps.db, deps.mirror, deps.clock());
   const head = deps.mirror?.listener.lastHead;
+  const replicaLag = deps.replica?.lagMs();
   return {
     pool: deps.poolStats?.() ?? { total: 0, idle: 0, waiting: 0 },
     webhooks: await backlog("webhook_deliveries", "status = 'pending'"),
@@ -179,5 +196,7 @@ async function readings(deps: AppDeps): Promise<Readings> {
     drift: chain.drift.length,
     unsealed: Number(sealing?.n ?? 0),
     sealLag: Number(sealing?.age ?? 0),
+    replicaLag: deps.replica && (replicaLag === undefined ? Number.POSITIVE_INFINITY : replicaLag / 1000),
+    replicaUsable: deps.replica && (deps.replica.usable() ? 1 : 0),
   };
 }

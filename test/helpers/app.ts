@@ -8,6 +8,7 @@ import { type IssuanceId, parseIssuanceId } from "../../api/ledger/core/ids.js";
 import { auditLedger } from "../../api/ledger/journal/audit.js";
 import type { Logger } from "../../api/ledger/ops/deps.js";
 import type { Database, Timeouts } from "../../db/client.js";
+import type { ReadReplica } from "../../db/replica.js";
 import { freshDatabase } from "./db.js";
 
 export interface LogLine {
@@ -95,9 +96,12 @@ export async function testContext(
     authFailuresPerMinute?: number;
     statusBatchMaxParts?: number;
     timeouts?: Timeouts;
+    /** A database the test made itself (a primary with a replica), instead of a fresh one. */
+    database?: Database & { url?: string };
+    replica?: ReadReplica;
   } = {},
 ): Promise<TestContext> {
-  const database = await freshDatabase(options.poolSize, options.timeouts);
+  const database = options.database ?? (await freshDatabase(options.poolSize, options.timeouts));
   const log = memoryLogger();
   const deps: AppDeps = {
     db: database.db,
@@ -105,6 +109,7 @@ export async function testContext(
     random: (n) => randomBytes(n),
     log,
     backup: database.backup,
+    replica: options.replica,
     limits: createRateLimits({
       publicPerMinute: options.publicPerMinute ?? 1_000_000,
       authFailuresPerMinute: options.authFailuresPerMinute ?? 1_000_000,
