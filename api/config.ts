@@ -39,6 +39,7 @@ const Env = z.object({
     .min(1024)
     .default(64 * 1024 * 1024),
   STATUS_BATCH_MAX_PARTS: z.coerce.number().int().min(100).max(1_000_000).default(50_000),
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10_000),
   PUBLIC_BASE_URL: z.url().optional(),
   RATE_LIMIT_PUBLIC_PER_MINUTE: z.coerce.number().int().min(1).default(600),
@@ -94,6 +95,11 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   if (result.data.DATABASE_READ_URL && !result.data.DATABASE_URL) {
     throw new InvalidConfiguration(
       "  DATABASE_READ_URL: needs DATABASE_URL too (a replica of a PostgreSQL primary; the embedded database has none)",
+    );
+  }
+  if (result.data.WORKERS > 1 && !result.data.DATABASE_URL) {
+    throw new InvalidConfiguration(
+      "  WORKERS: more than 1 needs DATABASE_URL (the embedded database has one owner process)",
     );
   }
   return result.data;
