@@ -4,6 +4,7 @@ import os from "node:os";
 import pg from "pg";
 import { STATUS_LIMITS } from "../api/ledger/read/status.js";
 import { type Database, openDatabase } from "../db/client.js";
+import { copyIn, copyOut, marks } from "./bench/copy-baseline.js";
 import { hostileStatus } from "./bench/hostile.js";
 import { httpClient, load, peakRss, percentile, round } from "./bench/load.js";
 import {
@@ -39,6 +40,14 @@ import { type Running, startQuietServer } from "./processes.js";
  * (PGlite) or databases jcm_bench_<size> (PostgreSQL).
  */
 const quick = process.argv.includes("--quick");
+const processesArg = process.argv[process.argv.indexOf("--processes") + 1];
+/** `--processes 1,2`: the headline figures on PostgreSQL again with `WORKERS` at each count. */
+const processCounts = process.argv.includes("--processes")
+  ? (processesArg ?? "1")
+      .split(",")
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n >= 1)
+  : [1];
 const seconds = quick ? 3 : 10;
 const sizes = quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000];
 const largest = sizes.at(-1) as number;
@@ -70,7 +79,7 @@ const add = (s: Partial<Scenario> & Pick<Scenario, "name" | "db" | "value" | "un
   if (full.baseline && full.ratio === null) full.ratio = round(full.value / full.baseline, 3);
   scenarios.push(full);
   console.log(
-    `  ${full.name.padEnd(18)} ${String(full.value).padStart(12)} ${full.unit.padEnd(12)} baseline ${String(full.baseline ?? "—").padStart(10)}  ratio ${full.ratio ?? "—"}  p50 ${full.p50_ms ?? "—"} p99 ${full.p99_ms ?? "—"}`,
+    `  ${`${full.name}${typeof full.processes === "number" && processCounts.length > 1 ? ` ×${full.processes}` : ""}`.padEnd(18)} ${String(full.value).padStart(12)} ${full.unit.padEnd(12)} baseline ${String(full.baseline ?? "—").padStart(10)}  ratio ${full.ratio ?? "—"}  p50 ${full.p50_ms ?? "—"} p99 ${full.p99_ms ?? "—"}`,
   );
 };
 
@@ -117,20 +126,23 @@ async function openBenchDatabase(
 async function throwawayCopy(
   kind: "pglite" | "postgres",
   size: number,
-): Promise<{ env: Record<string, string>; drop: () => Promise<void> }> {
+  purpose = "import",
+): Promise<{ env: Record<string, string>; url?: string; drop: () => Promise<void> }> {
   if (kind === "pglite") {
     const dir = `.bench-cache/import-${size}`;
     rmSync(dir, { recursive: true, force: true });
     cpSync(`.bench-cache/pglite-${size}`, dir, { recursive: true });
     return { env: { DATA_DIR: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const name = `jcm_bench_import_${size}`;
+  const name = `jcm_bench_${purpose}_${size}`;
   const admin = new pg.Client({ connectionString: PG_URL });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name}`);
   await admin.query(`CREATE DATABASE ${name} TEMPLATE jcm_bench_${size}`);
+  const { env, url } = postgresDatabase(name);
   return {
-    env: postgresDatabase(name).env,
+    env,
+    url,
     drop: async () => {
       await admin.query(`DROP DATABASE ${name}`);
       await admin.end();
@@ -138,12 +150,21 @@ async function throwawayCopy(
   };
 }
 
-/** Seconds for one `POST /v1/issuances/import` of `importCount` issuances, on a throwaway copy of the ledger. */
-async function timeImport(kind: "pglite" | "postgres", size: number, registryKey: string): Promise<number> {
+/**
+ * Seconds for one `POST /v1/issuances/import` of `importCount` issuances, on a throwaway copy of the
+ * ledger; on PostgreSQL also the COPY floor: the same rows the import wrote, copied out and written
+ * with COPY into another fresh copy of the same ledger (same constraints, indexes and triggers).
+ */
+async function timeImport(
+  kind: "pglite" | "postgres",
+  size: number,
+  registryKey: string,
+): Promise<{ seconds: number; baseline: number | null }> {
   const copy = await throwawayCopy(kind, size);
   let server: Running | undefined;
   let http: ReturnType<typeof httpClient> | undefined;
   try {
+    const before = copy.url ? await marks(copy.url) : undefined;
     server = await startQuietServer({ ...copy.env, JOURNAL_SEAL_MS: "3600000" });
     http = httpClient(server.url, 1);
     // A registry of its own, and a base from the clock so that ledgers kept by earlier versions of
@@ -165,9 +186,18 @@ async function timeImport(kind: "pglite" | "postgres", size: number, registryKey
       registryKey,
     );
     const seconds = round((performance.now() - t0) / 1000);
-    if (imported.status === 201) return seconds;
-    console.log(`  import answered ${imported.status}: ${imported.body.slice(0, 300)}`);
-    return -1;
+    if (imported.status !== 201) {
+      console.log(`  import answered ${imported.status}: ${imported.body.slice(0, 300)}`);
+      return { seconds: -1, baseline: null };
+    }
+    if (!copy.url || !before) return { seconds, baseline: null };
+    const rows = await copyOut(copy.url, before);
+    const floor = await throwawayCopy(kind, size, "floor");
+    try {
+      return { seconds, baseline: round(await copyIn(floor.url as string, rows)) };
+    } finally {
+      await floor.drop();
+    }
   } finally {
     await http?.close();
     if (server) {
@@ -290,7 +320,12 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
     const rand = seeded(size);
     // Baseline and API take their claims from one list of held units, so they never collide.
     const targets =
-      size === largest ? await claimTargets(database.db, (seconds + warmupMs / 1000) * (3 * 1500 + BATCH_TARGETS)) : [];
+      size === largest
+        ? await claimTargets(
+            database.db,
+            (seconds + warmupMs / 1000) * (3 * 1500 * processCounts.length + BATCH_TARGETS),
+          )
+        : [];
     let nextTarget = 0;
     if (size === largest) {
       const batch = await load(
@@ -325,26 +360,32 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
     }
     await database.close();
 
-    const server: Running = await startQuietServer({
+    let claimed = 0;
+    const claimOnce = async (http: ReturnType<typeof httpClient>) => {
+      const start = targets[nextTarget++] as number;
+      const r = await http.send(
+        "POST",
+        "/v1/claims",
+        claimBody(serial(start, start + CLAIM_UNITS - 1), "bench"),
+        keys.companyKey,
+      );
+      if (r.status === 201) claimed++;
+      return r.status === 201;
+    };
+    const serverEnv = {
       ...env,
       RATE_LIMIT_PUBLIC_PER_MINUTE: "1000000000",
       RATE_LIMIT_AUTH_FAILURES_PER_MINUTE: "1000000000",
       JOURNAL_SEAL_MS: "3600000",
       WEBHOOK_ALLOW_PRIVATE: "true",
-    });
-    const http = httpClient(server.url, 64);
-    try {
-      const single = await load(
-        32,
-        (seconds * 1000) / (size === largest ? 1 : 2),
-        async () => {
-          const [s, e] = randomRange(issuances, rand);
-          return (await http.send("GET", `/v1/status/${serial(s, e)}`)).status === 200;
-        },
-        { warmupMs },
-      );
-      scaleP50[size] = percentile(single.latencies, 50);
-      if (size !== largest) continue;
+    };
+    /** The figures measured again for each process count: lookups one by one and in batches, claims, and the HTTP floor. */
+    const headline = async (
+      http: ReturnType<typeof httpClient>,
+      server: Running,
+      single: Awaited<ReturnType<typeof load>>,
+      processes: number,
+    ) => {
       const st = summary(single);
       add({
         name: "status_single",
@@ -354,6 +395,7 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
         baseline: baselines.status_single ?? null,
         p50_ms: st.p50,
         p99_ms: st.p99,
+        processes,
       });
       // What any request costs on this machine under the same 32 clients: the floor under status_single.
       const floor = summary(
@@ -366,8 +408,8 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
         unit: "requests/s",
         p50_ms: floor.p50,
         p99_ms: floor.p99,
+        processes,
       });
-
       const batch = await load(
         4,
         seconds * 1000,
@@ -386,23 +428,14 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
         baseline: baselines.status_batch ?? null,
         p50_ms: sb.p50,
         p99_ms: sb.p99,
+        processes,
       });
       if (kind === "pglite")
         add({ name: "memory", db: kind, value: round(peakRss(server.child.pid)), unit: "MB peak RSS", segments: size });
-
-      let claimed = 0;
-      const claimOnce = async () => {
-        const start = targets[nextTarget++] as number;
-        const r = await http.send(
-          "POST",
-          "/v1/claims",
-          claimBody(serial(start, start + CLAIM_UNITS - 1), "bench"),
-          keys.companyKey,
-        );
-        if (r.status === 201) claimed++;
-        return r.status === 201;
-      };
-      const claims = await load(16, seconds * 1000, claimOnce, { warmupMs, maxRequests: targets.length - nextTarget });
+      const claims = await load(16, seconds * 1000, () => claimOnce(http), {
+        warmupMs,
+        maxRequests: targets.length - nextTarget,
+      });
       const cl = summary(claims);
       add({
         name: "claims",
@@ -412,8 +445,25 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
         baseline: baselines.claims ?? null,
         p50_ms: cl.p50,
         p99_ms: cl.p99,
+        processes,
       });
+    };
 
+    const server: Running = await startQuietServer(serverEnv);
+    const http = httpClient(server.url, 64);
+    try {
+      const single = await load(
+        32,
+        (seconds * 1000) / (size === largest ? 1 : 2),
+        async () => {
+          const [s, e] = randomRange(issuances, rand);
+          return (await http.send("GET", `/v1/status/${serial(s, e)}`)).status === 200;
+        },
+        { warmupMs },
+      );
+      scaleP50[size] = percentile(single.latencies, 50);
+      if (size !== largest) continue;
+      await headline(http, server, single, 1);
       // The same load again with a registry's webhook listening: how long after each claim it hears of it.
       const receiver = await lagReceiver();
       const hook = await http.send(
@@ -424,7 +474,9 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
       );
       const hookId = (JSON.parse(hook.body) as { id: string }).id;
       claimed = 0;
-      const listened = summary(await load(16, seconds * 1000, claimOnce, { maxRequests: targets.length - nextTarget }));
+      const listened = summary(
+        await load(16, seconds * 1000, () => claimOnce(http), { maxRequests: targets.length - nextTarget }),
+      );
       await receiver.until(claimed, 60_000);
       await http.send("DELETE", `/v1/webhooks/${hookId}`, undefined, keys.companyKey);
       await receiver.close();
@@ -494,12 +546,38 @@ async function runKind(kind: "pglite" | "postgres"): Promise<void> {
         double_claims: await doubleClaimedUnits(after.db),
       });
       await after.close();
+      const imported = await timeImport(kind, size, keys.registryKey);
+      const unit = `s for ${importCount.toLocaleString("en")}`;
+      if (imported.baseline !== null) add({ name: "import_baseline", db: kind, value: imported.baseline, unit });
       add({
         name: "import",
         db: kind,
-        value: await timeImport(kind, size, keys.registryKey),
-        unit: `s for ${importCount.toLocaleString("en")}`,
+        value: imported.seconds,
+        unit,
+        baseline: imported.baseline,
+        // Seconds: the ratio is the floor's time over the import's, the share of the COPY speed the import reaches.
+        ratio: imported.baseline === null ? null : round(imported.baseline / imported.seconds, 3),
       });
+      for (const processes of kind === "postgres" ? processCounts.filter((n) => n > 1) : []) {
+        const many = await startQuietServer({ ...serverEnv, WORKERS: String(processes) });
+        const manyHttp = httpClient(many.url, 64);
+        try {
+          const single = await load(
+            32,
+            seconds * 1000,
+            async () => {
+              const [s, e] = randomRange(issuances, rand);
+              return (await manyHttp.send("GET", `/v1/status/${serial(s, e)}`)).status === 200;
+            },
+            { warmupMs },
+          );
+          await headline(manyHttp, many, single, processes);
+        } finally {
+          await manyHttp.close();
+          many.child.kill("SIGTERM");
+          await many.exited;
+        }
+      }
     } finally {
       if (server.child.exitCode === null) {
         await http.close();

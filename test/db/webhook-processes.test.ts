@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { type Running, startServer } from "../../scripts/processes.js";
 import { databaseAvailable, dbKind } from "../helpers/db.js";
-import { ADMIN_URL, urlFor } from "../helpers/postgres-setup.js";
+import { scratchDatabase } from "../helpers/postgres-setup.js";
 import { Receiver } from "../helpers/receiver.js";
 
 /**
@@ -12,27 +11,21 @@ import { Receiver } from "../helpers/receiver.js";
  * acknowledgement leave it to the next process to start, which sends it again with the same id.
  */
 describe.runIf(databaseAvailable() && dbKind === "postgres")("webhooks from several processes", () => {
-  const name = `jcm_hooks_${randomBytes(4).toString("hex")}`;
+  const scratch = scratchDatabase("jcm_hooks");
   const servers: Running[] = [];
   let receiver: Receiver | undefined;
   afterAll(async () => {
     for (const s of servers) s.child.kill("SIGKILL");
     await Promise.all(servers.map((s) => s.exited));
     await receiver?.close();
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   });
 
   it("sends every event once between two processes, and again when a restarted process finds one never acknowledged", async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
+    await scratch.create();
     const adminKey = `adm_${randomBytes(24).toString("hex")}`;
     const env = {
-      DATABASE_URL: urlFor(name),
+      DATABASE_URL: scratch.url,
       ADMIN_API_KEY: adminKey,
       WEBHOOK_ALLOW_PRIVATE: "true",
       WEBHOOK_POLL_MS: "50",

@@ -1,12 +1,10 @@
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { type Running, startServer } from "../../scripts/processes.js";
 import { databaseAvailable, dbKind } from "../helpers/db.js";
-import { ADMIN_URL, urlFor } from "../helpers/postgres-setup.js";
+import { scratchDatabase } from "../helpers/postgres-setup.js";
 
 interface Line {
   msg?: string;
@@ -41,25 +39,19 @@ const alive = (pid: number) => {
  * and a signal to the supervising process stops them all cleanly.
  */
 describe.runIf(databaseAvailable() && dbKind === "postgres")("several worker processes on one port", () => {
-  const name = `jcm_workers_${randomBytes(4).toString("hex")}`;
+  const scratch = scratchDatabase("jcm_workers");
   const servers: Running[] = [];
   const dir = mkdtempSync(join(tmpdir(), "jcm-workers-"));
   afterAll(async () => {
     for (const s of servers) s.child.kill("SIGKILL");
     await Promise.all(servers.map((s) => s.exited));
     rmSync(dir, { recursive: true, force: true });
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
+    await scratch.drop();
   });
 
   it("answers from every worker, replaces one that dies, and stops them all on SIGTERM", async () => {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const server = await startServer({ DATABASE_URL: urlFor(name), WORKERS: "2", CHAIN_WORKER: "false" });
+    await scratch.create();
+    const server = await startServer({ DATABASE_URL: scratch.url, WORKERS: "2", CHAIN_WORKER: "false" });
     servers.push(server);
     await vi.waitFor(() => expect(listeners(server)).toHaveLength(2), { timeout: 60_000, interval: 50 });
     const workers = listeners(server) as number[];

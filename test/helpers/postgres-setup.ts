@@ -21,6 +21,28 @@ export function urlFor(database: string): string {
   return url.toString();
 }
 
+/**
+ * An empty database of a test's own on the server, for tests that start server processes on it
+ * (they migrate it themselves); `drop` removes it even while sessions remain.
+ */
+export function scratchDatabase(prefix: string): { url: string; create(): Promise<void>; drop(): Promise<void> } {
+  const name = `${prefix}_${randomBytes(4).toString("hex")}`;
+  const run = async (statement: string) => {
+    const admin = new pg.Client({ connectionString: ADMIN_URL });
+    await admin.connect();
+    try {
+      await admin.query(statement);
+    } finally {
+      await admin.end();
+    }
+  };
+  return {
+    url: urlFor(name),
+    create: () => run(`CREATE DATABASE ${name}`),
+    drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
+}
+
 export default async function setup(project: TestProject) {
   const admin = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3_000 });
   try {
