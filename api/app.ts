@@ -76,7 +76,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const app = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   const metrics = new Metrics(deps);
   app.use("*", metrics.observe());
-  const onReplica: AppDeps | undefined = deps.replica && { ...deps, db: deps.replica.db };
+  const onReplica: AppDeps | undefined = deps.replica && { ...deps, db: deps.replica.db, primary: deps.db };
 
   app.use("*", async (c, next) => {
     const incoming = c.req.header("x-request-id");

@@ -21,7 +21,8 @@ export async function caller(c: Parameters<MiddlewareHandler<AppEnv>>[0]): Promi
   try {
     const m = BEARER.exec(header);
     if (!m?.[1]) throw new Unauthenticated("The Authorization header must be: Bearer <key>");
-    const auth = await authenticate(c.get("deps").db, m[1]);
+    const deps = c.get("deps");
+    const auth = await authenticate(deps.primary ?? deps.db, m[1]);
     c.set("auth", auth);
     return auth;
   } catch (error) {

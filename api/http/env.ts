@@ -1,4 +1,4 @@
-import type { PoolStats } from "../../db/client.js";
+import type { Db, PoolStats } from "../../db/client.js";
 import type { ReadReplica } from "../../db/replica.js";
 import type { Authenticated } from "../accounts/organizations.js";
 import type { ChainMirror } from "../chain/mirror.js";
@@ -35,6 +35,11 @@ export type AppDeps = Deps & {
   poolStats?: (() => PoolStats) | undefined;
   /** The streaming replica public reads go to (`DATABASE_READ_URL`); absent: everything reads the primary. */
   replica?: ReadReplica | undefined;
+  /**
+   * On a request the replica serves, the primary: keys are checked there, so that a key made or
+   * revoked a moment ago counts at once.
+   */
+  primary?: Db | undefined;
 };
 
 /** Per-request variables. `deps.db` is the request's transaction where the request has one. */

@@ -97,6 +97,13 @@ describe.runIf(dbKind === "postgres")("reads from a streaming replica", () => {
       ["404", "1"],
     ]);
     expect((await metric(t, "jcm_db_replica_in_use"))[0]?.value).toBe("1");
+    // Keys are checked on the primary: one made while the replica is behind works at once, one revoked fails at once.
+    const key = await t.call("POST", `/v1/organizations/${company.id}/keys`, { key: t.admin.key, body: {} });
+    expect(key.status).toBe(201);
+    expect((await t.call("GET", `/v1/status/${iss.serials(1, 10)}`, { key: key.body.key })).status).toBe(200);
+    const revoked = await t.call("DELETE", `/v1/keys/${key.body.id}`, { key: t.admin.key });
+    expect(revoked.status).toBe(204);
+    expect((await t.call("GET", `/v1/status/${iss.serials(1, 10)}`, { key: key.body.key })).status).toBe(401);
     // Holdings are an organization's own read: always the primary.
     const holdings = await t.call("GET", "/v1/holdings", { key: company.key });
     expect(holdings.status).toBe(200);
