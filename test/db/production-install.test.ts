@@ -86,5 +86,6 @@ describe.runIf(dbKind === "pglite")("a production install", () => {
     const apiOnly = (await (await fetch(`${server.url}/v1/chain`)).json()) as { enabled: boolean; worker: string };
     expect(apiOnly).toMatchObject({ enabled: true, worker: "off" });
     expect(server.output.join("")).toContain("chain mirror worker off");
-  });
+    // A whole deployment (an npm install, a chain node, two server starts): a busy 2-core machine needs more than a minute.
+  }, 180_000);
 });
