@@ -99,6 +99,27 @@ describe.runIf(databaseAvailable())("claims as assurers read them, and batches o
     });
   });
 
+  it("names each host country and project of a claim once, in order, whatever order its units came in", async () => {
+    const suffix = String(100 + (next++ % 800)).padStart(3, "0");
+    const later = await t.held(company, { hostCountry: "TH", project: `TH${suffix}` });
+    const earlier = await t.held(company, { hostCountry: "MN", project: `MN${suffix}` });
+    const more = await t.held(company, { hostCountry: "TH", project: `TH${suffix}` });
+    const r = await claim(base([later.serials(1, 5), earlier.serials(1, 5), more.serials(1, 5)]));
+    expect(r.status, JSON.stringify(r.body)).toBe(201);
+    expect(r.body).toMatchObject({ hostCountries: ["MN", "TH"], projectRefs: [`MN${suffix}`, `TH${suffix}`] });
+    const shown = await t.call("GET", `/v1/claims/${r.body.id}`);
+    expect(shown.body).toMatchObject({ hostCountries: ["MN", "TH"], projectRefs: [`MN${suffix}`, `TH${suffix}`] });
+  });
+
+  it("says which dates of a period are the wrong way round", async () => {
+    const iss = await held();
+    const r = await claim(base([iss.serials(1, 5)], { period: { start: "2025-12-31", end: "2025-01-01" } }));
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual([
+      { path: "period", message: "period starts (2025-12-31) after it ends (2025-01-01)" },
+    ]);
+  });
+
   it("keeps claims that state nothing new valid, with every new field null", async () => {
     const iss = await held();
     const r = await claim(base([iss.serials(1, 5)]));

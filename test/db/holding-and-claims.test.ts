@@ -95,12 +95,36 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
       body: { serials: [iss.serials(6000)], organizationId: "org_nope", registryReference: "x" },
     });
     expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ code: "organization_not_found", detail: "No organization org_nope" });
     const gov = await t.call("POST", "/v1/deposits", {
       key: iss.registry.key,
       body: { serials: [iss.serials(6000)], organizationId: mongolia.id, registryReference: "x" },
     });
     expect(gov.status).toBe(422);
-    expect(gov.body.code).toBe("invalid_holder");
+    expect(gov.body).toMatchObject({
+      code: "invalid_holder",
+      detail: `organizationId ${mongolia.id} is not a company and cannot hold units`,
+    });
+  });
+
+  it("names deposits, transfers and withdrawals by their own kind of id", async () => {
+    const { iss, a, b } = await world();
+    const deposited = await t.call("POST", "/v1/deposits", {
+      key: iss.registry.key,
+      body: { serials: [iss.serials(6001, 6010)], organizationId: a.id, registryReference: "d" },
+    });
+    expect(deposited.body.id).toMatch(/^dep_/);
+    const moved = await t.call("POST", "/v1/transfers", {
+      key: a.key,
+      body: { serials: [iss.serials(6001, 6005)], toOrganizationId: b.id },
+    });
+    expect(moved.body.id).toMatch(/^trf_/);
+    const withdrawn = await t.call("POST", "/v1/withdrawals", {
+      key: a.key,
+      body: { serials: [iss.serials(6006, 6010)], registryReference: "w" },
+    });
+    expect(withdrawn.status, JSON.stringify(withdrawn.body)).toBe(201);
+    expect(withdrawn.body.id).toMatch(/^wdr_/);
   });
 
   it("transfers by allocate the lowest-numbered held units", async () => {
@@ -177,6 +201,18 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
       body: { serials: [iss.serials(400)], toOrganizationId: a.id },
     });
     expect(self.status).toBe(422);
+    expect(self.body).toMatchObject({
+      code: "invalid_recipient",
+      detail: "A transfer to the caller itself changes nothing",
+    });
+    const toGovernment = await t.call("POST", "/v1/transfers", {
+      key: a.key,
+      body: { serials: [iss.serials(400)], toOrganizationId: mongolia.id },
+    });
+    expect(toGovernment.body).toMatchObject({
+      code: "invalid_holder",
+      detail: `toOrganizationId ${mongolia.id} is not a company and cannot hold units`,
+    });
     const tooMany = await t.call("POST", "/v1/transfers", {
       key: a.key,
       body: { allocate: { issuanceId: iss.issuanceId, quantity: 1_000_000 }, toOrganizationId: b.id },

@@ -1,5 +1,7 @@
+import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseIssuanceId } from "../../api/ledger/core/ids.js";
+import { rows } from "../../db/values.js";
 import { type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 
@@ -94,7 +96,7 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
       body: issuance({ vintage: 2021, serialStart: 64000, serialEnd: 70000 }),
     });
     expect(r.status).toBe(409);
-    expect(r.body.code).toBe("double_issuance");
+    expect(r.body).toMatchObject({ code: "double_issuance", title: "Units of registry JP are already issued" });
     expect(r.body.conflicts).toEqual([
       expect.objectContaining({ serials: "JCM-JP-MN006-2020-64000-64249", state: "issued" }),
     ]);
@@ -113,13 +115,26 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
     expect(r.body.serials).toBe("JCM-MN-MN006-2020-1-24249");
   });
 
+  it("issues a single unit, monitored for a single day", async () => {
+    const one = await t.call("POST", "/v1/issuances", {
+      key: registry.key,
+      body: issuance({
+        serialStart: 800000,
+        serialEnd: 800000,
+        monitoringPeriod: { start: "2020-05-01", end: "2020-05-01" },
+      }),
+    });
+    expect(one.status, JSON.stringify(one.body)).toBe(201);
+    expect(one.body).toMatchObject({ serials: "JCM-JP-MN006-2020-800000", quantity: 1 });
+  });
+
   it("refuses malformed issuances: unknown project 404, reversed range and period 400", async () => {
     const unknown = await t.call("POST", "/v1/issuances", {
       key: registry.key,
       body: issuance({ projectRef: "ZZ999", serialStart: 900000, serialEnd: 900001 }),
     });
     expect(unknown.status).toBe(404);
-    expect(unknown.body.code).toBe("project_not_found");
+    expect(unknown.body).toMatchObject({ code: "project_not_found", detail: "No project with reference ZZ999" });
     const reversed = await t.call("POST", "/v1/issuances", {
       key: registry.key,
       body: issuance({
@@ -129,7 +144,10 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
       }),
     });
     expect(reversed.status).toBe(400);
-    expect(reversed.body.errors).toHaveLength(2);
+    expect(reversed.body.errors).toEqual([
+      { path: "body", message: "serialStart 500000 is greater than serialEnd 400000" },
+      { path: "body", message: "monitoring period starts (2021-01-01) after it ends (2020-01-01)" },
+    ]);
     const huge = await t.call("POST", "/v1/issuances", {
       key: registry.key,
       body: issuance({ serialStart: 1, serialEnd: 2 ** 60 }),
@@ -148,8 +166,25 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
     }
     const first = await t.call("GET", "/v1/projects?limit=2");
     expect(first.body.data.map((p: { ref: string }) => p.ref)).toEqual(["BD002", "KH004"]);
+    expect(first.body.data[1]).toMatchObject({ registeredOn: null, sector: null });
     const rest = await t.call("GET", `/v1/projects?limit=2&cursor=${first.body.nextCursor}`);
-    expect(rest.body).toMatchObject({ data: [expect.objectContaining({ ref: "MN006" })], nextCursor: null });
+    expect(rest.body).toMatchObject({
+      data: [expect.objectContaining({ ref: "MN006", registeredOn: "2023-06-02" })],
+      nextCursor: null,
+    });
+  });
+
+  it("journals each project's registration on a chain of its own, naming no units", async () => {
+    const r = await t.call("POST", "/v1/projects", {
+      key: registry.key,
+      body: { ref: "VN011", title: "Project VN011", hostCountry: "VN", methodology: "VN_AM001" },
+    });
+    expect(r.status).toBe(201);
+    const entries = await rows(
+      t.database.db,
+      sql`SELECT chain, serials FROM journal WHERE kind = 'project.created' AND details->>'ref' = 'VN011'`,
+    );
+    expect(entries).toEqual([{ chain: "prj:VN011", serials: [] }]);
   });
 
   it("answers 404 for an unknown issuance or project", async () => {
@@ -235,10 +270,10 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
   });
 
   it("imports thousands of issuances in one request, each with its genesis entry, and still finds them", async () => {
-    const rows = Array.from({ length: 1_500 }, (_, i) =>
+    const list = Array.from({ length: 1_500 }, (_, i) =>
       issuance({ vintage: 2025, serialStart: 1_000_001 + i * 10, serialEnd: 1_000_010 + i * 10 }),
     );
-    const r = await t.call("POST", "/v1/issuances/import", { key: registry.key, body: { issuances: rows } });
+    const r = await t.call("POST", "/v1/issuances/import", { key: registry.key, body: { issuances: list } });
     expect(r.status).toBe(201);
     expect(r.body.imported).toBe(1_500);
     const last = await t.call("GET", "/v1/status/JCM-JP-MN006-2025-1014991-1015000");
@@ -246,6 +281,9 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
     expect(last.body.parts).toEqual([expect.objectContaining({ state: "in_registry", quantity: 10 })]);
     const straddling = await t.call("GET", "/v1/status/JCM-JP-MN006-2025-1000005-1000015");
     expect(straddling.status).toBe(404);
+    // The import refreshed the planner's statistics: it counts the issuances it wrote (never analyzed: -1).
+    const [stats] = await rows(t.database.db, sql`SELECT reltuples FROM pg_class WHERE relname = 'issuances'`);
+    expect(Number(stats?.reltuples)).toBeGreaterThanOrEqual(1_500);
     await t.audit();
   });
 

@@ -105,7 +105,8 @@ export async function getProject(
 export async function listProjects(db: Db, limit: number, cursor: string | undefined): Promise<Project[]> {
   const found = await rows(
     db,
-    sql`SELECT * FROM projects WHERE ${cursor ?? ""} = '' OR ref > ${cursor ?? ""} ORDER BY ref LIMIT ${limit}`,
+    // Every reference sorts after the empty text: no cursor is the first page.
+    sql`SELECT * FROM projects WHERE ref > ${cursor ?? ""} ORDER BY ref LIMIT ${limit}`,
   );
   return found.map(projectFromRow);
 }
