@@ -3,8 +3,8 @@
  * Mutation testing of the ledger (`npm run test:mutation`): every rule in `api/ledger` is broken
  * one mutant at a time and the ledger's tests must notice. Not part of `npm test`: a full run
  * takes hours on a 2-core machine, so runs are incremental: `test/mutation/stryker-incremental.json`
- * (committed) keeps every mutant's result, and a run tests again only the mutants whose code or
- * covering tests changed since (or that were never tested: an interrupted run saves what it did).
+ * (committed on one line: StrykerJS writes it indented, over 2 MB) keeps every mutant's result, and
+ * a run tests again only the mutants whose code or covering tests changed since (or that were never tested: an interrupted run saves what it did).
  * Pass `--mutate <glob>` to score one part.
  * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
  */
