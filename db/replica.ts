@@ -59,10 +59,10 @@ export function openReadReplica(options: ReplicaOptions): ReadReplica {
   let lag: number | undefined;
 
   async function replayed(): Promise<bigint | undefined> {
-    const rows = await pool.query<{ lsn: string | null; standby: boolean }>(
+    const answer = await pool.query<{ lsn: string | null; standby: boolean }>(
       "SELECT pg_last_wal_replay_lsn()::text AS lsn, pg_is_in_recovery() AS standby",
     );
-    const row = rows.rows[0];
+    const row = answer.rows[0];
     // A server that is not in recovery (a plain copy, or the primary itself) is as fresh as it gets.
     if (!row?.standby) return undefined;
     return row.lsn === null ? 0n : parseLsn(row.lsn);
