@@ -105,12 +105,50 @@ export async function preparedRows(db: object, query: SQL): Promise<Row[]> {
 }
 
 /**
- * Runs INSERT/UPDATE/DELETE statements in one round trip, as data-modifying CTEs of a single
- * statement. They share one snapshot, so none may depend on another's effect except through
- * constraints, which are checked at the end of the statement.
+ * A write of a `writeTogether` that later writes of it wait for: they put `after(name)` in their
+ * WHERE. It must end in `RETURNING`.
  */
-export async function writeTogether(db: object, statements: readonly SQL[]): Promise<void> {
+export interface NamedWrite {
+  name: string;
+  statement: SQL;
+}
+
+/**
+ * The condition that write `name` has run to completion: it is an init plan, computed before the
+ * write that tests it produces its first row. Exclusion constraints are checked row by row, so a
+ * write that puts back rows where another removes them must come after it.
+ */
+export function after(name: string): SQL {
+  return sql`(SELECT count(*) FROM ${sql.raw(name)}) >= 0`;
+}
+
+/**
+ * Runs INSERT/UPDATE/DELETE statements in one round trip, as data-modifying CTEs of a single
+ * statement. They share one snapshot, so none may read another's effect; one that must follow
+ * another's names it with `after`.
+ */
+export async function writeTogether(db: object, statements: readonly (SQL | NamedWrite)[]): Promise<void> {
   if (statements.length === 0) return;
-  const parts = statements.map((s, i) => sql`${sql.raw(`w${i}`)} AS (${s})`);
+  const parts = statements.map((s, i) =>
+    "statement" in s ? sql`${sql.raw(s.name)} AS (${s.statement})` : sql`${sql.raw(`w${i}`)} AS (${s})`,
+  );
   await preparedRows(db, sql`WITH ${sql.join(parts, sql`, `)} SELECT 1`);
+}
+
+/**
+ * Several queries in one round trip, each one's rows as a JSON array: values arrive as JSON has
+ * them (text, numbers, booleans, objects), so a query casts to text whatever must stay exact.
+ */
+export async function readTogether<K extends string>(db: object, queries: Record<K, SQL>): Promise<Record<K, Row[]>> {
+  const names = Object.keys(queries) as K[];
+  const columns = names.map(
+    (name) => sql`(SELECT coalesce(json_agg(x), '[]'::json) FROM (${queries[name]}) x) AS ${sql.identifier(name)}`,
+  );
+  const [row] = await preparedRows(db, sql`SELECT ${sql.join(columns, sql`, `)}`);
+  const read = {} as Record<K, Row[]>;
+  for (const name of names) {
+    const value = row?.[name];
+    read[name] = (typeof value === "string" ? JSON.parse(value) : value) as Row[];
+  }
+  return read;
 }

@@ -1,14 +1,32 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import { authenticate } from "../../api/accounts/organizations.js";
 import type { IssuanceId } from "../../api/ledger/core/ids.js";
-import { type JournalEntry, journalInserts, prepareJournal } from "../../api/ledger/journal/journal.js";
+import type { Range } from "../../api/ledger/core/ranges.js";
+import { type Segment, sameAttrs } from "../../api/ledger/core/segments.js";
+import {
+  type JournalEntry,
+  type JournalInput,
+  journalInserts,
+  journalSlotsFromRows,
+  journalSlotsSql,
+  prepareJournal,
+} from "../../api/ledger/journal/journal.js";
 import { claimInsert } from "../../api/ledger/ops/claims.js";
-import { unitEntry } from "../../api/ledger/ops/selection.js";
+import { unitChain, unitEntry } from "../../api/ledger/ops/selection.js";
 import { statementBounds, statusSql } from "../../api/ledger/read/status.js";
 import { resolveAll } from "../../api/ledger/store/resolve.js";
-import { loadSegments, lockIssuances, replaceSegments, useRangesInsert } from "../../api/ledger/store/segments.js";
+import {
+  insertSegments,
+  loadTargetSegments,
+  lockIssuances,
+  type StoredSegment,
+  segmentsPerGroup,
+  segmentWrites,
+  targetSegmentsSql,
+  useRangesInsert,
+} from "../../api/ledger/store/segments.js";
 import type { Db } from "../../db/client.js";
-import { preparedRows, rows, writeTogether } from "../../db/values.js";
+import { arrayParam, preparedRows, readTogether, rows, writeTogether } from "../../db/values.js";
 import { type LoadResult, percentile, round } from "./load.js";
 import { BENCH_ORG, UNITS_PER_ISSUANCE } from "./prepare.js";
 
@@ -75,55 +93,110 @@ export async function claimTargets(db: Db, count: number): Promise<number[]> {
   return found.map((r) => Number(r.lo));
 }
 
+const claimRecord = (claimId: string, at: Date) => ({
+  id: claimId,
+  claimant: BENCH_ORG,
+  beneficiary: { name: "Bench", country: "JP" },
+  claimType: "contribution" as const,
+  purpose: "bench",
+  period: { start: "2025-01-01", end: "2025-12-31" },
+  at,
+});
+
+/** Units start…start+9 of one issuance as a claim's target, and the segments after claiming them. */
+function claimPlan(id: IssuanceId, start: number, old: readonly StoredSegment[], claimId: string) {
+  const range = rangeOf([start, start + CLAIM_UNITS - 1]);
+  const groups = [
+    { issuanceId: id, registry: "JP", project: "MN900", vintage: 2020, hostCountry: "MN", ranges: [range] },
+  ];
+  const next = old.flatMap((s) =>
+    s.start === range.start
+      ? [
+          { ...s, end: range.end, state: "claimed" as const, claimId },
+          { ...s, start: range.end + 1n },
+        ]
+      : [s],
+  );
+  return { range, groups, next };
+}
+
+/** The statements writing the claim's use, journal entry and claim row, for `writeTogether`. */
+function claimRecordWrites(
+  id: IssuanceId,
+  range: Range,
+  claimId: string,
+  at: Date,
+  entries: JournalEntry[],
+  input: JournalInput,
+): SQL[] {
+  return [
+    useRangesInsert([{ issuanceId: id, ...range }], { claimId }),
+    ...journalInserts(entries, [input]),
+    claimInsert(claimRecord(claimId, at), {
+      serials: input.serials,
+      quantity: CLAIM_UNITS,
+      hostCountries: ["MN"],
+      projectRefs: ["MN900"],
+      entry: entries[0] as JournalEntry,
+    }),
+  ];
+}
+
 /**
  * The database work of one claim of units start…start+9, raw: the service's own statements for it
- * (key lookup, placement, lock, segments read and rewritten, journal head, one write of the use,
- * journal entry and claim), called directly, without HTTP, validation or the domain's planning.
+ * (README, "What a claim sends"): the key, then in a transaction placement and lock in one
+ * statement, segments and journal head in one, and one write of the segments, use, journal entry
+ * and claim; called directly, without HTTP, validation or the domain's planning.
  */
 export async function rawClaim(db: Db, key: string, start: number, n: number): Promise<void> {
   await authenticate(db, key);
-  const range = rangeOf([start, start + CLAIM_UNITS - 1]);
+  await db.transaction(async (tx) => {
+    const [placed] = await resolveAll(tx, [serial(start, start + CLAIM_UNITS - 1)], { lock: true });
+    const id = placed?.issuanceId as IssuanceId;
+    const claimId = `clm_raw_${n}_${start}`;
+    const target = claimPlan(id, start, [], claimId);
+    const read = await readTogether(tx, {
+      segments: targetSegmentsSql(target.groups),
+      journal: journalSlotsSql(1, [unitChain(target.groups)]),
+    });
+    const [old = []] = segmentsPerGroup(target.groups, read.segments);
+    const { range, groups, next } = claimPlan(id, start, old, claimId);
+    const at = new Date();
+    const input = unitEntry(groups, { kind: "claim", actor: BENCH_ORG, at, details: { claimId } });
+    const entries = await prepareJournal(tx, [input], { slots: journalSlotsFromRows(read.journal) });
+    await writeTogether(tx, [
+      ...segmentWrites([{ issuanceId: id, old, next }]),
+      ...claimRecordWrites(id, range, claimId, at, entries, input),
+    ]);
+  });
+}
+
+/**
+ * The same claim with the statement list the service sent before (one statement per step: key,
+ * placement, lock, segments, delete, insert, journal head, one write of use, journal and claim), the
+ * reference `claims_raw_statements` is compared with.
+ */
+export async function rawClaimBefore(db: Db, key: string, start: number, n: number): Promise<void> {
+  await authenticate(db, key);
   await db.transaction(async (tx) => {
     const [placed] = await resolveAll(tx, [serial(start, start + CLAIM_UNITS - 1)]);
     const id = placed?.issuanceId as IssuanceId;
     await lockIssuances(tx, [id]);
-    const old = await loadSegments(tx, id, [range]);
     const claimId = `clm_raw_${n}_${start}`;
-    const next = old.flatMap((s) =>
-      s.start === range.start
-        ? [
-            { ...s, end: range.end, state: "claimed" as const, claimId },
-            { ...s, start: range.end + 1n },
-          ]
-        : [s],
+    const [old = []] = await loadTargetSegments(tx, claimPlan(id, start, [], claimId).groups);
+    const { range, groups, next } = claimPlan(id, start, old, claimId);
+    const same = (a: Segment, b: Segment) => a.start === b.start && a.end === b.end && sameAttrs(a, b);
+    const gone = old.filter((o) => !next.some((s) => same(o, s))).map((o) => o.id);
+    await preparedRows(tx, sql`DELETE FROM segments WHERE id = ANY(${arrayParam(gone, "int8")})`);
+    await insertSegments(
+      tx,
+      id,
+      next.filter((s) => !old.some((o) => same(o, s))),
     );
-    await replaceSegments(tx, id, old, next);
-    const groups = [
-      { issuanceId: id, registry: "JP", project: "MN900", vintage: 2020, hostCountry: "MN", ranges: [range] },
-    ];
     const at = new Date();
     const input = unitEntry(groups, { kind: "claim", actor: BENCH_ORG, at, details: { claimId } });
     const entries = await prepareJournal(tx, [input]);
-    const record = {
-      id: claimId,
-      claimant: BENCH_ORG,
-      beneficiary: { name: "Bench", country: "JP" },
-      claimType: "contribution" as const,
-      purpose: "bench",
-      period: { start: "2025-01-01", end: "2025-12-31" },
-      at,
-    };
-    await writeTogether(tx, [
-      useRangesInsert([{ issuanceId: id, ...range }], { claimId }),
-      ...journalInserts(entries, [input]),
-      claimInsert(record, {
-        serials: input.serials,
-        quantity: CLAIM_UNITS,
-        hostCountries: ["MN"],
-        projectRefs: ["MN900"],
-        entry: entries[0] as JournalEntry,
-      }),
-    ]);
+    await writeTogether(tx, claimRecordWrites(id, range, claimId, at, entries, input));
   });
 }
 

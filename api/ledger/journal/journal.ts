@@ -118,43 +118,61 @@ export function entryHash(e: Omit<JournalEntry, "hash">): string {
   return createHash("sha256").update(body).digest("hex");
 }
 
+/** Sequence numbers drawn for new entries and the head of each chain they extend. */
+export interface JournalSlots {
+  seqs: bigint[];
+  heads: Map<string, string>;
+}
+
 /**
- * Sequence numbers for `count` entries and the current head of each chain, in one round trip. A
- * chain's head is its last entry, found on the (chain, seq) index. The transaction takes its
- * transaction id before it takes a number (the join row is built before the numbers are drawn),
- * which is what lets the sealer tell when every number up to some point is final (`seal.ts`).
+ * The query drawing sequence numbers for `count` entries beside the current head of each chain: one
+ * round trip, or part of one (`readTogether`). A chain's head is its last entry, found on the
+ * (chain, seq) index. The transaction takes its transaction id before it takes a number (the join
+ * row is built before the numbers are drawn), which is what lets the sealer tell when every number
+ * up to some point is final (`seal.ts`).
  */
-async function seqsAndHeads(
-  db: Db,
-  count: number,
-  chains: string[],
-): Promise<{ seqs: bigint[]; heads: Map<string, string> }> {
-  const result = await preparedRows(
-    db,
-    sql`SELECT nextval(pg_get_serial_sequence('journal', 'seq'))::text AS seq, NULL AS chain, NULL AS hash
+export function journalSlotsSql(count: number, chains: readonly string[]): SQL {
+  return sql`SELECT nextval(pg_get_serial_sequence('journal', 'seq'))::text AS seq, NULL AS chain, NULL AS hash
         FROM generate_series(1, ${count}) CROSS JOIN (SELECT pg_current_xact_id() AS xid) x WHERE x.xid IS NOT NULL
         UNION ALL
         SELECT NULL, c.chain, (SELECT j.hash FROM journal j WHERE j.chain = c.chain ORDER BY j.seq DESC LIMIT 1)
-        FROM unnest(${arrayParam(chains, "text")}) AS c(chain)`,
-  );
+        FROM unnest(${arrayParam(chains, "text")}) AS c(chain)`;
+}
+
+export function journalSlotsFromRows(result: readonly Row[]): JournalSlots {
   const seqs = result.flatMap((r) => (r.seq === null ? [] : [big(r.seq)])).sort((a, b) => (a < b ? -1 : 1));
   const heads = new Map(result.flatMap((r) => (r.hash === null ? [] : [[str(r.chain), str(r.hash)] as const])));
   return { seqs, heads };
+}
+
+/** The chains a list of entries extends, for `journalSlotsSql`. */
+export function chainsOf(inputs: readonly JournalInput[]): string[] {
+  return [...new Set(inputs.map((i) => i.chain))];
 }
 
 /**
  * Numbers and hashes entries in order (entries on the same chain link to each other) without
  * writing them: `journalInserts` writes them, possibly in one statement with the operation's rows.
  * `newChains`: the chains were created in this transaction (new issuances), so none has a head yet.
+ * `slots`: numbers and heads the caller already read (`journalSlotsSql` for these entries).
  */
 export async function prepareJournal(
   db: Db,
   inputs: JournalInput[],
-  options: { newChains?: boolean } = {},
+  options: { newChains?: boolean; slots?: JournalSlots } = {},
 ): Promise<JournalEntry[]> {
   if (inputs.length === 0) return [];
-  const chains = options.newChains ? [] : [...new Set(inputs.map((i) => i.chain))];
-  const { seqs, heads: last } = await seqsAndHeads(db, inputs.length, chains);
+  const chains = options.newChains ? [] : chainsOf(inputs);
+  return numberEntries(
+    inputs,
+    options.slots ?? journalSlotsFromRows(await preparedRows(db, journalSlotsSql(inputs.length, chains))),
+  );
+}
+
+/** `prepareJournal` with the numbers and heads in hand: entry `i` takes `seqs[i]`. */
+export function numberEntries(inputs: readonly JournalInput[], slots: JournalSlots): JournalEntry[] {
+  const { seqs, heads } = slots;
+  const last = new Map(heads);
   return inputs.map((input, i) => {
     const prevHash = last.get(input.chain) ?? GENESIS_HASH;
     const partial = {

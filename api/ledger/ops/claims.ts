@@ -1,6 +1,17 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import { arrayParam, big, date, day, type Row, rows, str, strOrNull, writeTogether } from "../../../db/values.js";
+import {
+  arrayParam,
+  big,
+  date,
+  day,
+  type NamedWrite,
+  type Row,
+  rows,
+  str,
+  strOrNull,
+  writeTogether,
+} from "../../../db/values.js";
 import {
   type BeneficiaryKind,
   beneficiaryKey,
@@ -15,8 +26,8 @@ import {
 import { BatchItemRefused, InvalidRequest, LedgerError, NotFound } from "../core/errors.js";
 import type { ItmoTrace } from "../core/itmo.js";
 import type { ClaimType } from "../core/rules.js";
-import { type JournalEntry, journalInserts, prepareJournal } from "../journal/journal.js";
-import { authorizationsOver, type ItmoIds, itmoIdsOf } from "../store/authorizations.js";
+import { type JournalEntry, type JournalSlots, journalInserts, prepareJournal } from "../journal/journal.js";
+import { authorizationTerms, type ItmoIds, itmoIdsOf } from "../store/authorizations.js";
 import { formatTargets, type IssuanceTargets } from "../store/resolve.js";
 import { lockIssuances, targetRanges, useRangesInsert } from "../store/segments.js";
 import { transact } from "../store/transact.js";
@@ -31,7 +42,7 @@ import {
   takeSelection,
   unitEntry,
 } from "./selection.js";
-import { itmoTrace, transitionLocked } from "./transition.js";
+import { authorizationIdsWithin, itmoTrace, planTransition, readLocked } from "./transition.js";
 
 export type ClaimParams = Selection & ClaimStatements;
 
@@ -136,10 +147,17 @@ export function claimInsert(
 }
 
 /**
- * Writes a claim whose units the caller already moved to `claimed` (under the issuance locks):
- * the terminal-use rows, the journal entry and the claim itself, in one statement.
+ * Writes a claim whose units are `claimed` under the issuance locks the caller holds: the
+ * terminal-use rows, the journal entry and the claim itself, in one statement. `planned`: the
+ * segment writes that claim the units, to go in the same statement, and the journal slots read
+ * with those segments; without it the units were moved already.
  */
-export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c: ClaimRecord): Promise<Claim> {
+export async function recordClaim(
+  tx: Db,
+  groups: readonly IssuanceTargets[],
+  c: ClaimRecord,
+  planned: { writes: (SQL | NamedWrite)[]; slots: JournalSlots } | undefined = undefined,
+): Promise<Claim> {
   const quantity = quantityOfGroups(groups);
   const hostCountries = [...new Set(groups.map((g) => g.hostCountry))].sort();
   const projectRefs = [...new Set(groups.map((g) => g.project))].sort();
@@ -157,10 +175,11 @@ export async function recordClaim(tx: Db, groups: readonly IssuanceTargets[], c:
     ...(c.itmos?.length ? { itmos: c.itmos } : {}),
   };
   const input = unitEntry(groups, { kind: "claim", actor: c.claimant, at: c.at, details });
-  const entries = await prepareJournal(tx, [input]);
+  const entries = await prepareJournal(tx, [input], planned ? { slots: planned.slots } : {});
   const entry = entries[0] as JournalEntry;
   const serials = formatTargets(groups);
   await writeTogether(tx, [
+    ...(planned?.writes ?? []),
     useRangesInsert(targetRanges(groups), { claimId: c.id }),
     ...journalInserts(entries, [input]),
     claimInsert(c, { serials, quantity, hostCountries, projectRefs, entry }),
@@ -234,22 +253,32 @@ async function itemOf<T>(index: number, run: () => Promise<T>): Promise<T> {
 
 const selectionOf = (p: ClaimParams): Selection => ("serials" in p ? { serials: p.serials } : { allocate: p.allocate });
 
-/** A claim of units whose issuances the caller holds locked. */
+/**
+ * A claim of units whose issuances the caller holds locked: their segments and the journal's next
+ * number and chain head in one read, the authorizations among them only if there are any, and
+ * every write in one statement.
+ */
 async function claimLocked(
   tx: Db,
   groups: IssuanceTargets[],
   actor: Actor,
   c: ClaimStatements & { id: string; at: Date },
 ): Promise<Claim> {
-  const moved = await transitionLocked(tx, groups, {
+  const { existing, slots } = await readLocked(tx, groups);
+  const planned = planTransition(groups, existing, {
     kind: "claim",
     holder: actor.id,
     claimId: c.id,
     claimType: c.claimType,
     corsia: c.framework?.kind === "corsia",
-    authorizations: await authorizationsOver(tx, groups),
+    authorizations: await authorizationTerms(tx, authorizationIdsWithin(groups, existing)),
   });
-  return recordClaim(tx, groups, { ...c, claimant: actor.id, claimantName: actor.name, itmos: itmoTrace(moved) });
+  return recordClaim(
+    tx,
+    groups,
+    { ...c, claimant: actor.id, claimantName: actor.name, itmos: itmoTrace(planned.moved) },
+    { writes: planned.writes, slots },
+  );
 }
 
 const CLAIM_COLUMNS = sql.raw(

@@ -1,14 +1,22 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { overlapsRange, requestedRanges } from "../../../db/range-lookup.js";
-import { arrayParam, big, rows, str } from "../../../db/values.js";
+import { arrayParam, big, readTogether, rows, str, writeTogether } from "../../../db/values.js";
 import { type Conflict, type ErrorDetail, InvalidRequest, NotFound, SerialsConflict } from "../core/errors.js";
-import { formatIssuanceId, type IssuanceId, parseIssuanceId } from "../core/ids.js";
+import { formatIssuanceId, type IssuanceId, issuanceIdOf } from "../core/ids.js";
 import { intersect, type Range } from "../core/ranges.js";
 import { freshSegment } from "../core/segments.js";
 import { formatSerials } from "../core/serials.js";
-import { appendJournal, type JournalEntry } from "../journal/journal.js";
-import { ISSUANCE_COLUMNS, type IssuanceView, issuanceFromRow } from "../read/issuances.js";
+import {
+  type JournalEntry,
+  type JournalInput,
+  type JournalSlots,
+  journalInserts,
+  journalSlotsFromRows,
+  journalSlotsSql,
+  numberEntries,
+} from "../journal/journal.js";
+import { type IssuanceView, issuanceView } from "../read/issuances.js";
 import {
   type ExternalRef,
   externalRefsInsert,
@@ -17,7 +25,7 @@ import {
   requireFree,
 } from "../store/external-refs.js";
 import { isConstraintViolation } from "../store/pg-errors.js";
-import { insertSegments, lockRegistries } from "../store/segments.js";
+import { lockRegistries, segmentsInsert } from "../store/segments.js";
 import { transact } from "../store/transact.js";
 import type { Actor, Deps } from "./deps.js";
 import { operates, requireOperated } from "./registry-scope.js";
@@ -112,92 +120,121 @@ async function refreshStatistics(db: Db): Promise<void> {
   await db.execute(sql`ANALYZE issuances, segments, journal, journal_ranges`);
 }
 
-/** Writes issuances that were checked, each with one `in_registry` segment and a genesis journal entry. */
+/** The statements that write one batch of checked issuances, built before the previous batch is written. */
+interface IssuanceBatch {
+  issuances: SQL;
+  rest: SQL[];
+}
+
+function issuanceBatch(
+  actor: Actor,
+  at: Date,
+  batch: readonly { p: IssuanceParams; view: IssuanceView; id: IssuanceId; seq: bigint }[],
+  heads: JournalSlots["heads"],
+): IssuanceBatch {
+  const inputs: JournalInput[] = batch.map(({ p, view, id }) => ({
+    chain: `iss:${id}`,
+    kind: "issuance.created",
+    actor: actor.id,
+    at,
+    serials: [view.serials],
+    details: {
+      issuanceId: view.id,
+      projectRef: view.projectRef,
+      registry: view.registry,
+      vintage: view.vintage,
+      monitoringPeriod: view.monitoringPeriod,
+      quantity: view.quantity,
+      ...(p.externalRefs?.length ? { externalRefs: p.externalRefs } : {}),
+    },
+    ranges: [{ issuanceId: id, start: p.serialStart, end: p.serialEnd }],
+  }));
+  const entries = numberEntries(inputs, { seqs: batch.map((b) => b.seq), heads });
+  const records = batch.flatMap(({ p, view }, k) =>
+    p.externalRefs?.length
+      ? [
+          {
+            kind: "issuance" as const,
+            recordId: view.id,
+            serials: [view.serials],
+            journalSeq: (entries[k] as JournalEntry).seq,
+            refs: p.externalRefs,
+          },
+        ]
+      : [],
+  );
+  const column = <T extends string | bigint | number>(of: (b: (typeof batch)[number]) => T, type: string) =>
+    arrayParam(batch.map(of), type);
+  return {
+    issuances: sql`
+      INSERT INTO issuances (id, project_ref, registry, vintage, monitoring_start, monitoring_end, serials, created_by, created_at)
+      OVERRIDING SYSTEM VALUE
+      SELECT u.id, u.p, u.r, u.v, u.ms, u.me, int8range(u.s, u.e, '[]'), ${actor.id}, ${at.toISOString()}
+      FROM unnest(${column((b) => b.id, "int8")}, ${column((b) => b.p.projectRef, "text")}, ${column(
+        (b) => b.p.registry,
+        "text",
+      )}, ${column((b) => b.p.vintage, "int4")}, ${column((b) => b.p.monitoringPeriod.start, "date")}, ${column(
+        (b) => b.p.monitoringPeriod.end,
+        "date",
+      )}, ${column((b) => b.p.serialStart, "int8")}, ${column(
+        (b) => b.p.serialEnd,
+        "int8",
+      )}) AS u(id, p, r, v, ms, me, s, e)`,
+    rest: [
+      segmentsInsert(
+        batch.map((b) => b.id),
+        batch.map(({ p }) => freshSegment({ start: p.serialStart, end: p.serialEnd })),
+      ),
+      ...journalInserts(entries, inputs),
+      ...(records.length > 0 ? [externalRefsInsert(records, at)] : []),
+    ],
+  };
+}
+
+/**
+ * Writes issuances that were checked, each with one `in_registry` segment and a genesis journal
+ * entry. Ids and journal numbers are drawn for all of them first, so each batch's rows (and its
+ * entries' hashes) are built while the database writes the batch before: the two cores work at
+ * once. A batch's segments and entries go in the statement after its issuances (the containment
+ * trigger must see them), beside the next batch's issuances.
+ */
 async function insertIssuances(
   tx: Db,
   actor: Actor,
   at: Date,
   list: readonly IssuanceParams[],
 ): Promise<IssuanceView[]> {
-  const views: IssuanceView[] = [];
-  for (let offset = 0; offset < list.length; offset += BATCH) {
-    const batch = list.slice(offset, offset + BATCH);
-    const inserted = await rows(
-      tx,
-      sql`WITH ins AS (
-            INSERT INTO issuances (project_ref, registry, vintage, monitoring_start, monitoring_end, serials, created_by, created_at)
-            SELECT u.p, u.r, u.v, u.ms, u.me, int8range(u.s, u.e, '[]'), ${actor.id}, ${at.toISOString()}
-            FROM unnest(${arrayParam(
-              batch.map((p) => p.projectRef),
-              "text",
-            )}, ${arrayParam(
-              batch.map((p) => p.registry),
-              "text",
-            )}, ${arrayParam(
-              batch.map((p) => p.vintage),
-              "int4",
-            )}, ${arrayParam(
-              batch.map((p) => p.monitoringPeriod.start),
-              "date",
-            )}, ${arrayParam(
-              batch.map((p) => p.monitoringPeriod.end),
-              "date",
-            )}, ${arrayParam(
-              batch.map((p) => p.serialStart),
-              "int8",
-            )}, ${arrayParam(
-              batch.map((p) => p.serialEnd),
-              "int8",
-            )}) AS u(p, r, v, ms, me, s, e)
-            RETURNING *)
-          SELECT ${ISSUANCE_COLUMNS} FROM ins i JOIN projects p ON p.ref = i.project_ref`,
-    );
-    const byKey = new Map(inserted.map((r) => [`${str(r.registry)}:${big(r.lo)}`, r]));
-    const ordered = batch.map((p) => issuanceFromRow(byKey.get(`${p.registry}:${p.serialStart}`) ?? {}));
-    const ids = ordered.map((v) => parseIssuanceId(v.id) as IssuanceId);
-    await insertSegments(
-      tx,
-      ids,
-      batch.map((p) => freshSegment({ start: p.serialStart, end: p.serialEnd })),
-    );
-    const entries = await appendJournal(
-      tx,
-      ordered.map((v, k) => ({
-        chain: `iss:${ids[k]}`,
-        kind: "issuance.created",
-        actor: actor.id,
-        at,
-        serials: [v.serials],
-        details: {
-          issuanceId: v.id,
-          projectRef: v.projectRef,
-          registry: v.registry,
-          vintage: v.vintage,
-          monitoringPeriod: v.monitoringPeriod,
-          quantity: v.quantity,
-          ...(batch[k]?.externalRefs?.length ? { externalRefs: batch[k]?.externalRefs } : {}),
-        },
-        ranges: [{ issuanceId: ids[k] as IssuanceId, start: BigInt(v.serialStart), end: BigInt(v.serialEnd) }],
-      })),
-      { newChains: true },
-    );
-    const records = batch.flatMap((p, k) =>
-      p.externalRefs?.length
-        ? [
-            {
-              kind: "issuance" as const,
-              recordId: (ordered[k] as IssuanceView).id,
-              serials: [(ordered[k] as IssuanceView).serials],
-              journalSeq: (entries[k] as JournalEntry).seq,
-              refs: p.externalRefs,
-            },
-          ]
-        : [],
-    );
-    if (records.length > 0) await tx.execute(externalRefsInsert(records, at));
-    views.push(...ordered);
+  if (list.length === 0) return [];
+  const drawn = await readTogether(tx, {
+    ids: sql`SELECT nextval(pg_get_serial_sequence('issuances', 'id'))::text AS id FROM generate_series(1, ${list.length})`,
+    journal: journalSlotsSql(list.length, []),
+    projects: sql`SELECT ref, host_country FROM projects WHERE ref = ANY(${arrayParam(
+      [...new Set(list.map((p) => p.projectRef))],
+      "text",
+    )})`,
+  });
+  const ids = drawn.ids.map((r) => big(r.id)).sort((a, b) => (a < b ? -1 : 1));
+  const slots = journalSlotsFromRows(drawn.journal);
+  const countries = new Map(drawn.projects.map((r) => [str(r.ref), str(r.host_country)]));
+  const rowsOf = list.map((p, k) => {
+    const id = issuanceIdOf(ids[k] as bigint);
+    return { p, id, seq: slots.seqs[k] as bigint, view: issuanceView(id, p, countries.get(p.projectRef) ?? "", at) };
+  });
+  const batches = Array.from({ length: Math.ceil(list.length / BATCH) }, (_, b) =>
+    rowsOf.slice(b * BATCH, (b + 1) * BATCH),
+  );
+  // Statement k writes the issuances of batch k and the rest of batch k-1 (whose issuances are in).
+  let built = issuanceBatch(actor, at, batches[0] ?? [], slots.heads);
+  let carried: SQL[] = [];
+  for (let b = 0; b < batches.length; b++) {
+    const writing = writeTogether(tx, [...carried, built.issuances]);
+    carried = built.rest;
+    const following = b + 1 < batches.length ? issuanceBatch(actor, at, batches[b + 1] ?? [], slots.heads) : built;
+    await writing;
+    built = following;
   }
-  return views;
+  await writeTogether(tx, carried);
+  return rowsOf.map((r) => r.view);
 }
 
 export async function createIssuance(deps: Deps, actor: Actor, p: IssuanceParams): Promise<IssuanceView> {

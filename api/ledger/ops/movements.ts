@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
-import { arrayParam, rows, str } from "../../../db/values.js";
+import { arrayParam, rows, str, writeTogether } from "../../../db/values.js";
 import { NotFound, Unprocessable } from "../core/errors.js";
 import type { Operation } from "../core/rules.js";
-import { appendJournal } from "../journal/journal.js";
+import { journalInserts, prepareJournal } from "../journal/journal.js";
 import {
   type ExternalRef,
   externalRefsInsert,
@@ -16,7 +16,7 @@ import { transact } from "../store/transact.js";
 import { type Actor, type Deps, newId } from "./deps.js";
 import { requireOperated } from "./registry-scope.js";
 import { lockSelection, quantityOfGroups, type Selection, unitEntry } from "./selection.js";
-import { transitionLocked } from "./transition.js";
+import { planTransition, readLocked } from "./transition.js";
 
 /** Deposits, withdrawals and transfers: units changing hands without being used. */
 export interface Movement {
@@ -82,7 +82,8 @@ async function moveOnce(
       actor,
       groups.map((g) => g.registry),
     );
-    await transitionLocked(tx, groups, spec.op);
+    const { existing, slots } = await readLocked(tx, groups);
+    const planned = planTransition(groups, existing, spec.op);
     const quantity = quantityOfGroups(groups);
     const details = {
       id,
@@ -92,17 +93,21 @@ async function moveOnce(
       quantity,
       ...(externalRefs.length > 0 ? { externalRefs } : {}),
     };
-    const [entry] = await appendJournal(tx, [unitEntry(groups, { kind: spec.kind, actor: actor.id, at, details })]);
+    const input = unitEntry(groups, { kind: spec.kind, actor: actor.id, at, details });
+    const [entry] = await prepareJournal(tx, [input], { slots });
+    const journalSeq = entry?.seq ?? 0n;
     const serials = formatTargets(groups);
-    await tx.execute(sql`
-      INSERT INTO movements (id, kind, actor_id, from_organization_id, to_organization_id, registry_reference,
-                             serials, quantity, journal_seq, created_at)
-      VALUES (${id}, ${spec.kind}, ${actor.id}, ${spec.from}, ${spec.to}, ${spec.registryReference},
-              ${arrayParam(serials, "text")}, ${quantity}, ${entry?.seq ?? 0n}, ${at.toISOString()})`);
-    if (externalRefs.length > 0 && spec.kind !== "transfer") {
-      const record = { kind: spec.kind, recordId: id, serials, journalSeq: entry?.seq ?? 0n, refs: externalRefs };
-      await tx.execute(externalRefsInsert([record], at));
-    }
+    await writeTogether(tx, [
+      ...planned.writes,
+      ...(entry ? journalInserts([entry], [input]) : []),
+      sql`INSERT INTO movements (id, kind, actor_id, from_organization_id, to_organization_id, registry_reference,
+                                 serials, quantity, journal_seq, created_at)
+          VALUES (${id}, ${spec.kind}, ${actor.id}, ${spec.from}, ${spec.to}, ${spec.registryReference},
+                  ${arrayParam(serials, "text")}, ${quantity}, ${journalSeq}, ${at.toISOString()})`,
+      ...(externalRefs.length > 0 && spec.kind !== "transfer"
+        ? [externalRefsInsert([{ kind: spec.kind, recordId: id, serials, journalSeq, refs: externalRefs }], at)]
+        : []),
+    ]);
     return {
       id,
       kind: spec.kind,
@@ -113,7 +118,7 @@ async function moveOnce(
       toOrganizationId: spec.to,
       registryReference: spec.registryReference,
       externalRefs,
-      journalSeq: Number(entry?.seq ?? 0n),
+      journalSeq: Number(journalSeq),
       createdAt: at.toISOString(),
     };
   });

@@ -7,16 +7,21 @@ import { normalize, type Range, total } from "../core/ranges.js";
 import { MAX_UNIT } from "../core/serials.js";
 import type { JournalInput } from "../journal/journal.js";
 import { formatTargets, groupByIssuance, type IssuanceTargets, resolveAll } from "../store/resolve.js";
-import { lockIssuances, targetRanges } from "../store/segments.js";
+import { targetRanges } from "../store/segments.js";
 
 /** Which units an operation acts on: named ranges, or the lowest-numbered units the caller holds. */
 export type Selection = { serials: string[] } | { allocate: { issuanceId: string; quantity: number } };
 
-export async function issuanceIdent(db: Db, id: IssuanceId): Promise<Omit<IssuanceTargets, "ranges"> | undefined> {
+/** An issuance's identity, its write lock taken by the same statement with `lock`. */
+export async function issuanceIdent(
+  db: Db,
+  id: IssuanceId,
+  lock = false,
+): Promise<Omit<IssuanceTargets, "ranges"> | undefined> {
   const [row] = await rows(
     db,
     sql`SELECT i.registry, i.project_ref, i.vintage, p.host_country FROM issuances i
-        JOIN projects p ON p.ref = i.project_ref WHERE i.id = ${id}`,
+        JOIN projects p ON p.ref = i.project_ref WHERE i.id = ${id}${lock ? sql` FOR NO KEY UPDATE OF i` : sql``}`,
   );
   return row
     ? {
@@ -66,11 +71,12 @@ export type ResolvedSelection =
   | { groups: IssuanceTargets[] }
   | { allocate: Omit<IssuanceTargets, "ranges">; quantity: number; issuanceId: string };
 
-export async function resolveSelection(tx: Db, selection: Selection): Promise<ResolvedSelection> {
-  if ("serials" in selection) return { groups: groupByIssuance(await resolveAll(tx, selection.serials)) };
+/** Places a selection in its issuances; with `lock`, the same statement takes their write locks. */
+export async function resolveSelection(tx: Db, selection: Selection, lock = false): Promise<ResolvedSelection> {
+  if ("serials" in selection) return { groups: groupByIssuance(await resolveAll(tx, selection.serials, { lock })) };
   const { issuanceId, quantity } = selection.allocate;
   const id = parseIssuanceId(issuanceId);
-  const ident = id === undefined ? undefined : await issuanceIdent(tx, id);
+  const ident = id === undefined ? undefined : await issuanceIdent(tx, id, lock);
   if (!ident) throw new NotFound("issuance_not_found", `No issuance ${issuanceId}`);
   return { allocate: ident, quantity, issuanceId };
 }
@@ -114,13 +120,16 @@ export async function takeSelection(tx: Db, r: ResolvedSelection, holder: string
  * the operation's transaction: an allocation is only valid while its issuance stays locked.
  */
 export async function lockSelection(tx: Db, selection: Selection, holder: string): Promise<IssuanceTargets[]> {
-  const resolved = await resolveSelection(tx, selection);
-  await lockIssuances(tx, issuancesOf(resolved));
-  return takeSelection(tx, resolved, holder);
+  return takeSelection(tx, await resolveSelection(tx, selection, true), holder);
 }
 
 export function quantityOfGroups(groups: readonly IssuanceTargets[]): number {
   return Number(groups.reduce((sum, g) => sum + total(g.ranges), 0n));
+}
+
+/** The journal chain of an operation on units: its lowest issuance's. */
+export function unitChain(groups: readonly IssuanceTargets[]): string {
+  return `iss:${groups[0]?.issuanceId}`;
 }
 
 /** The journal entry of an operation on units: chained on its lowest issuance, indexed by every range. */
@@ -130,7 +139,7 @@ export function unitEntry(
 ): JournalInput {
   return {
     ...entry,
-    chain: `iss:${groups[0]?.issuanceId}`,
+    chain: unitChain(groups),
     serials: formatTargets(groups),
     ranges: targetRanges(groups),
   };

@@ -1,4 +1,6 @@
+import type { SQL } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
+import { type NamedWrite, readTogether, writeTogether } from "../../../db/values.js";
 import { type Conflict, invariant, SerialsConflict } from "../core/errors.js";
 import type { ItmoTrace } from "../core/itmo.js";
 import {
@@ -20,8 +22,16 @@ import {
   type UnitAttrs,
 } from "../core/segments.js";
 import { formatSerials } from "../core/serials.js";
+import { type JournalSlots, journalSlotsFromRows, journalSlotsSql } from "../journal/journal.js";
 import type { IssuanceTargets } from "../store/resolve.js";
-import { loadSegments, replaceSegments } from "../store/segments.js";
+import {
+  loadTargetSegments,
+  type StoredSegment,
+  segmentsPerGroup,
+  segmentWrites,
+  targetSegmentsSql,
+} from "../store/segments.js";
+import { unitChain } from "./selection.js";
 
 type RefusedConflict = Conflict & { reason: RefusalCode };
 
@@ -61,12 +71,34 @@ export async function unitsOf(
   db: Db,
   groups: readonly IssuanceTargets[],
 ): Promise<{ g: IssuanceTargets; parts: Segment[] }[]> {
-  const out = [];
-  for (const g of groups) {
-    const existing = await loadSegments(db, g.issuanceId, g.ranges);
-    out.push({ g, parts: g.ranges.flatMap((r) => partsWithin(existing, r)) });
-  }
-  return out;
+  const existing = await loadTargetSegments(db, groups);
+  return groups.map((g, i) => ({ g, parts: g.ranges.flatMap((r) => partsWithin(existing[i] ?? [], r)) }));
+}
+
+/**
+ * What an operation on units reads under its issuances' locks, in one statement: the target
+ * segments, and the number and chain head of its one journal entry (on the groups' chain).
+ */
+export async function readLocked(
+  db: Db,
+  groups: readonly IssuanceTargets[],
+): Promise<{ existing: StoredSegment[][]; slots: JournalSlots }> {
+  const read = await readTogether(db, {
+    segments: targetSegmentsSql(groups),
+    journal: journalSlotsSql(1, [unitChain(groups)]),
+  });
+  return { existing: segmentsPerGroup(groups, read.segments), slots: journalSlotsFromRows(read.journal) };
+}
+
+/** The authorizations covering any target unit, by the segments read under the locks. */
+export function authorizationIdsWithin(
+  groups: readonly IssuanceTargets[],
+  existing: readonly (readonly StoredSegment[])[],
+): string[] {
+  const ids = groups.flatMap((g, i) =>
+    g.ranges.flatMap((r) => partsWithin(existing[i] ?? [], r).map((p) => p.authorizationId)),
+  );
+  return [...new Set(ids.filter((id) => id !== null))];
 }
 
 export interface Transition {
@@ -74,11 +106,45 @@ export interface Transition {
   changed: Changed[];
 }
 
+/** A change planned on the segments read under the locks, and the writes that make it. */
+export interface PlannedTransition {
+  moved: Transition[];
+  writes: (SQL | NamedWrite)[];
+}
+
+/**
+ * Plans `op` on every target unit of the groups, given each group's segments as read under its
+ * issuance's lock (`targetSegmentsSql`), or throws a `SerialsConflict` naming every refused part.
+ * `seen` is shown each unit's attributes before the change, for callers that derive something from
+ * them. Writes nothing: the writes can join the operation's other writes in one statement.
+ */
+export function planTransition(
+  groups: readonly IssuanceTargets[],
+  existing: readonly (readonly StoredSegment[])[],
+  op: Operation,
+  seen?: (before: UnitAttrs) => void,
+): PlannedTransition {
+  const conflicts: RefusedConflict[] = [];
+  const plans = groups.map((g, i) => {
+    const old = existing[i] ?? [];
+    const plan = planChange(old, g.ranges, (attrs) => {
+      seen?.(attrs);
+      return decide(attrs, op, g.hostCountry);
+    });
+    conflicts.push(...plan.conflicts.map((p) => toConflict(g, p)));
+    return { g, old, plan };
+  });
+  if (conflicts.length > 0) throw refusal(conflicts);
+  return {
+    moved: plans.map(({ g, plan }) => ({ g, changed: plan.changed })),
+    writes: segmentWrites(plans.map(({ g, old, plan }) => ({ issuanceId: g.issuanceId, old, next: plan.next }))),
+  };
+}
+
 /**
  * Applies `op` to every target unit of issuances whose locks the caller already holds, or throws
- * a `SerialsConflict` naming every refused part and writes nothing. `seen` is shown each unit's
- * attributes before the change, for callers that derive something from them. Returns what became
- * of the target units.
+ * a `SerialsConflict` naming every refused part and writes nothing. Returns what became of the
+ * target units.
  */
 export async function transitionLocked(
   db: Db,
@@ -86,20 +152,9 @@ export async function transitionLocked(
   op: Operation,
   seen?: (before: UnitAttrs) => void,
 ): Promise<Transition[]> {
-  const plans = [];
-  const conflicts: RefusedConflict[] = [];
-  for (const g of groups) {
-    const existing = await loadSegments(db, g.issuanceId, g.ranges);
-    const plan = planChange(existing, g.ranges, (attrs) => {
-      seen?.(attrs);
-      return decide(attrs, op, g.hostCountry);
-    });
-    conflicts.push(...plan.conflicts.map((p) => toConflict(g, p)));
-    plans.push({ g, existing, plan });
-  }
-  if (conflicts.length > 0) throw refusal(conflicts);
-  for (const { g, existing, plan } of plans) await replaceSegments(db, g.issuanceId, existing, plan.next);
-  return plans.map(({ g, plan }) => ({ g, changed: plan.changed }));
+  const planned = planTransition(groups, await loadTargetSegments(db, groups), op, seen);
+  await writeTogether(db, planned.writes);
+  return planned.moved;
 }
 
 /**

@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { big, date, day, type Row, rows, str } from "../../../db/values.js";
 import { NotFound } from "../core/errors.js";
-import { formatIssuanceId, parseIssuanceId } from "../core/ids.js";
+import { formatIssuanceId, type IssuanceId, parseIssuanceId } from "../core/ids.js";
 import { type Segment, UNIT_STATES, type UnitState } from "../core/segments.js";
 import { formatSerials, quantityOf } from "../core/serials.js";
 import { SEGMENT_COLUMNS, segmentFromRow } from "../store/segments.js";
@@ -58,6 +58,36 @@ export function issuanceFromRow(r: Row): IssuanceView {
     serials: formatSerials({ ...ident, start, end }),
     quantity: Number(quantityOf({ start, end })),
     createdAt: date(r.created_at).toISOString(),
+  };
+}
+
+/** The view of an issuance as written: what `issuanceFromRow` reads back from its row. */
+export function issuanceView(
+  id: IssuanceId,
+  p: {
+    projectRef: string;
+    registry: string;
+    vintage: number;
+    monitoringPeriod: { start: string; end: string };
+    serialStart: bigint;
+    serialEnd: bigint;
+  },
+  hostCountry: string,
+  at: Date,
+): IssuanceView {
+  const range = { start: p.serialStart, end: p.serialEnd };
+  return {
+    id: formatIssuanceId(id),
+    projectRef: p.projectRef,
+    registry: p.registry,
+    vintage: p.vintage,
+    hostCountry,
+    monitoringPeriod: { start: p.monitoringPeriod.start, end: p.monitoringPeriod.end },
+    serialStart: Number(range.start),
+    serialEnd: Number(range.end),
+    serials: formatSerials({ registry: p.registry, project: p.projectRef, vintage: p.vintage, ...range }),
+    quantity: Number(quantityOf(range)),
+    createdAt: at.toISOString(),
   };
 }
 

@@ -43,6 +43,13 @@ export async function authorizationsOver(db: Db, groups: readonly IssuanceTarget
   return new Map(found.map((r) => [str(r.id), termsFromRow(r)]));
 }
 
+/** The terms of these authorizations; no query for none. */
+export async function authorizationTerms(db: Db, ids: readonly string[]): Promise<AuthorizationsById> {
+  if (ids.length === 0) return new Map();
+  const found = await rows(db, sql`SELECT ${LATEST_TERMS} WHERE a.id = ANY(${arrayParam(ids, "text")})`);
+  return new Map(found.map((r) => [str(r.id), termsFromRow(r)]));
+}
+
 /** A block of ITMOs as a reader sees it: its units and the ITMO ids of its first and last unit. */
 export interface ItmoIds extends ItmoBlock {
   serials: string;

@@ -77,18 +77,31 @@ export function hitFromRow(row: Row): IssuanceHit {
   };
 }
 
-/** The issuances each valid input hits, by input position (`count` inputs in all). */
+const HIT_COLUMNS = sql.raw(
+  "h.ord, h.id::text AS iss, h.project_ref, h.vintage, h.lo::text AS iss_lo, h.hi::text AS iss_hi, h.host_country",
+);
+
+/**
+ * The issuances each valid input hits, by input position (`count` inputs in all). With `lock`, the
+ * same statement takes the write lock of every issuance hit, in id order (as `lockIssuances`):
+ * issuances never change, so placing before the lock is the same as placing after it.
+ */
 async function lookup(
   db: Db,
   valid: readonly { p: SerialRange; index: number }[],
   count: number,
+  lock: boolean,
 ): Promise<IssuanceHit[][]> {
   const hits: IssuanceHit[][] = Array.from({ length: count }, () => []);
   if (valid.length === 0) return hits;
+  const placement = issuanceHitsSql(valid.map((v) => v.p));
   const found = await preparedRows(
     db,
-    sql`SELECT h.ord, h.id::text AS iss, h.project_ref, h.vintage, h.lo::text AS iss_lo, h.hi::text AS iss_hi, h.host_country
-        FROM (${issuanceHitsSql(valid.map((v) => v.p))}) h ORDER BY h.ord, h.lo`,
+    lock
+      ? sql`WITH h AS (${placement}),
+                 locked AS (SELECT i.id FROM issuances i WHERE i.id IN (SELECT h.id FROM h) ORDER BY i.id FOR NO KEY UPDATE)
+            SELECT ${HIT_COLUMNS} FROM h WHERE (SELECT count(*) FROM locked) >= 0 ORDER BY h.ord, h.lo`
+      : sql`SELECT ${HIT_COLUMNS} FROM (${placement}) h ORDER BY h.ord, h.lo`,
   );
   for (const row of found) hits[valid[Number(row.ord) - 1]?.index as number]?.push(hitFromRow(row));
   return hits;
@@ -124,17 +137,23 @@ export function parseEach(inputs: readonly string[]): {
 }
 
 /** Resolves every input independently (for batch status, where one bad entry fails only itself). */
-export async function resolveEach(db: Db, inputs: readonly string[]): Promise<Resolution[]> {
+export async function resolveEach(db: Db, inputs: readonly string[], lock = false): Promise<Resolution[]> {
   const { parsed, valid } = parseEach(inputs);
-  return placeEach(parsed, await lookup(db, valid, inputs.length));
+  return placeEach(parsed, await lookup(db, valid, inputs.length, lock));
 }
 
 /**
  * Resolves a request's `serials`: every malformed entry is a 400, every entry outside the
- * issuances a 404, and entries that overlap each other are a 400 — all reported at once.
+ * issuances a 404, and entries that overlap each other are a 400 — all reported at once. With
+ * `lock`, the issuances are locked by the same statement (see `lookup`).
  */
-export async function resolveAll(db: Db, inputs: readonly string[], path = "serials"): Promise<ResolvedRange[]> {
-  const results = await resolveEach(db, inputs);
+export async function resolveAll(
+  db: Db,
+  inputs: readonly string[],
+  options: { path?: string; lock?: boolean } = {},
+): Promise<ResolvedRange[]> {
+  const path = options.path ?? "serials";
+  const results = await resolveEach(db, inputs, options.lock);
   const malformed = results.flatMap((r, i) =>
     "error" in r && r.status === 400 ? [{ path: `${path}.${i}`, message: r.error }] : [],
   );

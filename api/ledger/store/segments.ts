@@ -1,7 +1,16 @@
 import { type SQL, sql } from "drizzle-orm";
 import type { Db } from "../../../db/client.js";
 import { overlapsRange } from "../../../db/range-lookup.js";
-import { arrayParam, big, bool, preparedRows, type Row, strOrNull } from "../../../db/values.js";
+import {
+  after,
+  arrayParam,
+  big,
+  bool,
+  type NamedWrite,
+  preparedRows,
+  type Row,
+  strOrNull,
+} from "../../../db/values.js";
 import type { IssuanceId } from "../core/ids.js";
 import type { Range } from "../core/ranges.js";
 import { type Segment, sameAttrs, type UnitState } from "../core/segments.js";
@@ -57,53 +66,84 @@ export async function lockRegistries(db: Db, registries: readonly string[]): Pro
   );
 }
 
-/** Segments touching `ranges` or adjacent to them (so that merges with neighbours are seen). */
-export async function loadSegments(db: Db, issuanceId: IssuanceId, ranges: readonly Range[]): Promise<StoredSegment[]> {
-  const found = await preparedRows(
-    db,
-    sql`SELECT DISTINCT ${SEGMENT_COLUMNS} FROM unnest(${arrayParam(
-      ranges.map((r) => r.start - 1n),
-      "int8",
-    )}, ${arrayParam(
-      ranges.map((r) => r.end + 1n),
-      "int8",
-    )}) AS r(s, e)
-        JOIN segments s ON ${overlapsRange("segments", "s", sql`${issuanceId}::int8`, sql`r.s`, sql`r.e`)}`,
-  );
-  return found.map(segmentFromRow).sort((a, b) => (a.start < b.start ? -1 : 1));
+/**
+ * Segments touching the target ranges of every group or adjacent to them (so that merges with
+ * neighbours are seen), in one query whose rows name their issuance (`iss`).
+ */
+export function targetSegmentsSql(groups: readonly IssuanceTargets[]): SQL {
+  const ranges = targetRanges(groups).map((r) => ({ ...r, start: r.start - 1n, end: r.end + 1n }));
+  return sql`SELECT DISTINCT s.issuance_id::text AS iss, ${SEGMENT_COLUMNS}
+        FROM ${rangesTable(ranges, "r")}
+        JOIN segments s ON ${overlapsRange("segments", "s", sql`r.iss`, sql`r.s`, sql`r.e`)}`;
+}
+
+/** The rows of `targetSegmentsSql` per group, each list in serial order. */
+export function segmentsPerGroup(groups: readonly IssuanceTargets[], found: readonly Row[]): StoredSegment[][] {
+  const byIssuance = new Map<bigint, StoredSegment[]>(groups.map((g) => [g.issuanceId, []]));
+  for (const row of found) byIssuance.get(big(row.iss))?.push(segmentFromRow(row));
+  return groups.map((g) => (byIssuance.get(g.issuanceId) ?? []).sort((a, b) => (a.start < b.start ? -1 : 1)));
+}
+
+/** `targetSegmentsSql` run on its own. */
+export async function loadTargetSegments(db: Db, groups: readonly IssuanceTargets[]): Promise<StoredSegment[][]> {
+  return segmentsPerGroup(groups, await preparedRows(db, targetSegmentsSql(groups)));
 }
 
 function key(s: Segment): string {
   return `${s.start}:${s.end}`;
 }
 
-/** Replaces `old` by `next`, touching only rows that actually change. */
-export async function replaceSegments(
-  db: Db,
-  issuanceId: bigint,
-  old: readonly StoredSegment[],
-  next: readonly Segment[],
-): Promise<void> {
-  const oldByKey = new Map(old.map((s) => [key(s), s]));
-  const kept = new Set<bigint>();
-  const inserts: Segment[] = [];
-  for (const s of next) {
-    const same = oldByKey.get(key(s));
-    if (same && sameAttrs(same, s)) kept.add(same.id);
-    else inserts.push(s);
+/** A change of one issuance's segments: the stored ones it read, and what they become. */
+export interface SegmentChange {
+  issuanceId: bigint;
+  old: readonly StoredSegment[];
+  next: readonly Segment[];
+}
+
+/**
+ * The writes replacing `old` by `next` in each change, touching only rows that actually change:
+ * one delete, and one insert that waits for it (the new rows take the place of the deleted ones).
+ */
+export function segmentWrites(changes: readonly SegmentChange[]): (SQL | NamedWrite)[] {
+  const deletes: bigint[] = [];
+  const inserts: { issuanceId: bigint; segment: Segment }[] = [];
+  for (const { issuanceId, old, next } of changes) {
+    const oldByKey = new Map(old.map((s) => [key(s), s]));
+    const kept = new Set<bigint>();
+    for (const s of next) {
+      const same = oldByKey.get(key(s));
+      if (same && sameAttrs(same, s)) kept.add(same.id);
+      else inserts.push({ issuanceId, segment: s });
+    }
+    for (const s of old) if (!kept.has(s.id)) deletes.push(s.id);
   }
-  const deletes = old.filter((s) => !kept.has(s.id)).map((s) => s.id);
+  const writes: (SQL | NamedWrite)[] = [];
   if (deletes.length > 0) {
-    await preparedRows(db, sql`DELETE FROM segments WHERE id = ANY(${arrayParam(deletes, "int8")})`);
+    writes.push({
+      name: "segments_gone",
+      statement: sql`DELETE FROM segments WHERE id = ANY(${arrayParam(deletes, "int8")}) RETURNING id`,
+    });
   }
-  if (inserts.length > 0) await insertSegments(db, issuanceId, inserts);
+  if (inserts.length > 0) {
+    writes.push(
+      segmentsInsert(
+        inserts.map((i) => i.issuanceId),
+        inserts.map((i) => i.segment),
+        deletes.length > 0 ? after("segments_gone") : sql`true`,
+      ),
+    );
+  }
+  return writes;
 }
 
 export async function insertSegments(db: Db, issuanceId: bigint | bigint[], segs: readonly Segment[]): Promise<void> {
   const ids = Array.isArray(issuanceId) ? issuanceId : segs.map(() => issuanceId);
-  await preparedRows(
-    db,
-    sql`
+  await preparedRows(db, segmentsInsert(ids, segs, sql`true`));
+}
+
+/** The statement writing segments, each of its issuance; `when` holds back its rows (see `after`). */
+export function segmentsInsert(ids: readonly bigint[], segs: readonly Segment[], when: SQL = sql`true`): SQL {
+  return sql`
     INSERT INTO segments (issuance_id, serials, state, holder, claim_id, report_id, token_id, authorization_id,
                           first_transferred, corresponding_adjustment)
     SELECT u.iss, int8range(u.s, u.e, '[]'), u.state, u.holder, u.claim, u.report, u.token, u.auth, u.ft, u.ca
@@ -137,8 +177,8 @@ export async function insertSegments(db: Db, issuanceId: bigint | bigint[], segs
     )}, ${arrayParam(
       segs.map((s) => s.correspondingAdjustment),
       "bool",
-    )}) AS u(iss, s, e, state, holder, claim, report, token, auth, ft, ca)`,
-  );
+    )}) AS u(iss, s, e, state, holder, claim, report, token, auth, ft, ca)
+    WHERE ${when}`;
 }
 
 export interface UseRange extends Range {
