@@ -1,4 +1,7 @@
+import { fork } from "node:child_process";
+import { once } from "node:events";
 import { existsSync, mkdirSync, readdirSync } from "node:fs";
+import { dirname, extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PGlite } from "@electric-sql/pglite";
 import { btree_gist } from "@electric-sql/pglite/contrib/btree_gist";
@@ -99,7 +102,7 @@ export async function restoreEmbedded(dataDir: string, archive: Blob): Promise<v
       throw new Error(`${dataDir} already holds a database; restore into an empty DATA_DIR`);
     }
     mkdirSync(dataDir, { recursive: true });
-    const client = await PGlite.create({ dataDir, loadDataDir: archive, extensions: { btree_gist, pg_trgm } });
+    const client = await PGlite.create({ dataDir, loadDataDir: archive, extensions: EMBEDDED_EXTENSIONS });
     await client.close();
   } finally {
     release();
@@ -130,6 +133,35 @@ export function serverPool(url: string, size: number, timeouts: Timeouts, settin
   return pool;
 }
 
+const EMBEDDED_EXTENSIONS = { btree_gist, pg_trgm };
+
+/** Creates an embedded database in `dataDir` with its schema up to date (`create-embedded.ts`). */
+export async function createEmbedded(dataDir: string): Promise<void> {
+  mkdirSync(dataDir, { recursive: true });
+  const client = await PGlite.create({ dataDir, extensions: EMBEDDED_EXTENSIONS });
+  try {
+    await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder });
+  } finally {
+    await client.close();
+  }
+}
+
+/**
+ * Creates the embedded database in a child process, which exits when it is done: initdb inside
+ * PGlite leaves the process that ran it holding memory a reopened database does not need.
+ */
+async function createInChild(dataDir: string): Promise<void> {
+  const here = fileURLToPath(import.meta.url);
+  const ext = extname(here);
+  // Compiled, the sibling is JavaScript; from the sources (tests, scripts), tsx runs it.
+  const child = fork(join(dirname(here), `create-embedded${ext}`), [dataDir], {
+    execArgv: ext === ".ts" ? ["--import", "tsx"] : [],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const [code, signal] = (await once(child, "exit")) as [number | null, NodeJS.Signals | null];
+  if (code !== 0) throw new Error(`creating the embedded database in ${dataDir} failed (${signal ?? `exit ${code}`})`);
+}
+
 /**
  * Opens the database and brings its schema up to date, then runs `setup` (an admin key's
  * bootstrap) before any other process starting beside this one does. `dataDir` undefined = in memory.
@@ -141,10 +173,10 @@ export async function openDatabase(
   if (options.kind === "pglite") {
     const release = options.dataDir ? claimDataDir(options.dataDir) : () => {};
     try {
-      if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+      if (options.dataDir && !existsSync(join(options.dataDir, "PG_VERSION"))) await createInChild(options.dataDir);
       const client = await PGlite.create({
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-        extensions: { btree_gist, pg_trgm },
+        extensions: EMBEDDED_EXTENSIONS,
         // PGlite's allocator zero-fills the whole buffer pool at start, so its size is resident memory at once.
         ...(options.sharedBuffersMb
           ? { startParams: [...PGlite.defaultStartParams, "-c", `shared_buffers=${options.sharedBuffersMb}MB`] }

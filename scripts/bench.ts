@@ -301,8 +301,28 @@ async function measureHistory(kind: "pglite" | "postgres"): Promise<void> {
   }
 }
 
+/**
+ * `memory_first_start` (PGlite): the server's peak memory when it starts on an empty DATA_DIR and
+ * answers a request; it creates its database in a child process, whose memory is not counted.
+ */
+async function measureFirstStart(): Promise<void> {
+  const ledger = await emptyLedger("pglite", "first-start");
+  const server = await startQuietServer(ledger.env);
+  try {
+    const http = httpClient(server.url, 1);
+    await http.send("GET", "/v1/projects");
+    await http.close();
+    add({ name: "memory_first_start", db: "pglite", value: round(peakRss(server.child.pid)), unit: "MB peak RSS" });
+  } finally {
+    server.child.kill("SIGTERM");
+    await server.exited;
+    await ledger.drop();
+  }
+}
+
 async function runKind(kind: "pglite" | "postgres"): Promise<void> {
   console.log(`\n${kind}`);
+  if (kind === "pglite") await measureFirstStart();
   await measureHostile(kind);
   await measureHistory(kind);
   const scaleP50: Record<number, number> = {};

@@ -21,7 +21,10 @@ describe.runIf(dbKind === "pglite")("backup and restore of the embedded database
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("backs up during a stream of claims; the restore audits clean and holds every claim answered before the backup began", async () => {
+  // Eight processes start one after the other (a server, CLI runs), on a shared 2-core machine.
+  it("backs up during a stream of claims; the restore audits clean and holds every claim answered before the backup began", {
+    timeout: 180_000,
+  }, async () => {
     server = await startServer({ DATA_DIR: live, ADMIN_API_KEY: adminKey });
     const url = server.url;
     const post = async (path: string, key: string, body: unknown) => {

@@ -29,8 +29,8 @@ const span = (r: Range) => (r.start === r.end ? `unit ${r.start}` : `units ${r.s
 function place(r: SerialRange, hits: IssuanceHit[]): IssuanceHit | string {
   const [first, second] = hits;
   if (!first) return `no issuance in registry ${r.registry} contains ${span(r)}`;
-  const whole = `JCM-${r.registry}-${first.projectRef}-${first.vintage}-${first.start}-${first.end}`;
   if (second || first.start > r.start || first.end < r.end) {
+    const whole = `JCM-${r.registry}-${first.projectRef}-${first.vintage}-${first.start}-${first.end}`;
     return `${span(r)} extend beyond issuance ${formatIssuanceId(first.id)} (${whole})`;
   }
   if (first.projectRef !== r.project) {
