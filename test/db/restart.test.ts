@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "drizzle-orm";
@@ -73,6 +73,20 @@ describe.runIf(dbKind === "pglite")("the embedded database keeps its data across
     } finally {
       await second.close();
     }
+  });
+
+  it("creates a new database in a child process, whose failure is the open's", async () => {
+    const created = join(dir, "created");
+    const database = await openDatabase({ kind: "pglite", dataDir: created });
+    await database.close();
+    expect(existsSync(join(created, "PG_VERSION"))).toBe(true);
+    // A file where initdb makes a directory: the child cannot create the database, and says so.
+    const blocked = join(dir, "blocked");
+    mkdirSync(blocked);
+    writeFileSync(join(blocked, "base"), "not a directory");
+    await expect(openDatabase({ kind: "pglite", dataDir: blocked })).rejects.toThrow(
+      `creating the embedded database in ${blocked} failed (exit 1)`,
+    );
   });
 
   it("opens with the buffer pool PGLITE_SHARED_BUFFERS_MB asks for (64 MB when unset)", async () => {
