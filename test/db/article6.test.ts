@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { pgError } from "../../api/ledger/store/pg-errors.js";
+import { rows } from "../../db/values.js";
 import { type Issued, type Org, type TestContext, testContext } from "../helpers/app.js";
 import { databaseAvailable } from "../helpers/db.js";
 
@@ -99,6 +100,94 @@ describe.runIf(databaseAvailable())("Article 6.2: authorizations, first transfer
       const unknownEntity = await authorize(mongolia, [iss.serials(1, 5)], { authorizedEntities: ["org_nobody"] });
       expect(unknownEntity.status).toBe(400);
       expect((await parts(iss.serials(1, 5)))[0].authorization).toBeNull();
+    });
+
+    it("names each contradiction of the terms, all at once", async () => {
+      const iss = await units();
+      const contradictions = await authorize(mongolia, [iss.serials(1, 5)], {
+        purposes: ["ndc"],
+        oimpPurposes: ["voluntary"],
+        timeframe: { start: "2030-01-01", end: "2029-12-31" },
+      });
+      expect(contradictions.status).toBe(400);
+      expect(contradictions.body.errors).toEqual([
+        { path: "firstTransfer", message: "only an authorization for OIMP defines its first transfer" },
+        { path: "oimpPurposes", message: "OIMP purposes need the purpose oimp" },
+        { path: "timeframe", message: "the timeframe starts after it ends" },
+      ]);
+      const oneDay = await authorize(mongolia, [iss.serials(1, 5)], {
+        ...NDC_ONLY,
+        timeframe: { start: "2030-01-01", end: "2030-01-01" },
+      });
+      expect(oneDay.status, JSON.stringify(oneDay.body)).toBe(201);
+      const noDefinition = await authorize(mongolia, [iss.serials(6, 10)], { firstTransfer: undefined });
+      expect(noDefinition.body.errors).toEqual([
+        { path: "firstTransfer", message: "an authorization for OIMP must define its first transfer" },
+      ]);
+      const unknownEntity = await authorize(mongolia, [iss.serials(6, 10)], { authorizedEntities: ["org_nobody"] });
+      expect(unknownEntity.body.errors).toEqual([
+        { path: "authorizedEntities", message: "no organization org_nobody" },
+      ]);
+      const foreign = await authorize(indonesia, [iss.serials(6, 10)]);
+      expect(foreign.status).toBe(403);
+      expect(foreign.body.detail).toBe(
+        `Only Japan or the host country may report an authorization on units of ${iss.project}; ID is not`,
+      );
+    });
+
+    it("refuses report fields that belong to another kind of report, naming each", async () => {
+      const iss = await units();
+      const misplaced = await report(mongolia, "corresponding_adjustment", [iss.serials(1, 5)], {
+        acquiringParty: "JP",
+        purpose: "voluntary",
+      });
+      expect(misplaced.status).toBe(400);
+      expect(misplaced.body.errors).toEqual([
+        { path: "acquiringParty", message: "only a first transfer names an acquiring Party" },
+        { path: "purpose", message: "only a cancellation has a purpose" },
+      ]);
+      const missing = await report(mongolia, "cancellation", [iss.serials(1, 5)]);
+      expect(missing.body.errors).toEqual([{ path: "purpose", message: "a cancellation is voluntary or for OMGE" }]);
+      const elsewhere = await report(mongolia, "first_transfer", [iss.serials(1, 5)], { acquiringParty: "KR" });
+      expect(elsewhere.body.errors).toEqual([
+        { path: "acquiringParty", message: "a first transfer of JCM units goes to JP" },
+      ]);
+      // Only Japan's NDC use is checked for consistency with the host's reports.
+      const hostUse = await report(mongolia, "ndc_use", [iss.serials(60, 62)]);
+      expect(hostUse.status, JSON.stringify(hostUse.body)).toBe(201);
+      expect(hostUse.body).not.toHaveProperty("consistency");
+    });
+
+    it("states the version a conflicting version number should have been, and Japan authorizes no other Party", async () => {
+      const iss = await units();
+      const early = await authorize(japan, [iss.serials(1, 5)], { ...NDC_ONLY, reference: "LoA-JP-early", version: 2 });
+      expect(early.status).toBe(409);
+      expect(early.body.detail).toBe("Authorization LoA-JP-early of JP does not exist yet; its first version is 1");
+      const v1 = await authorize(japan, [iss.serials(1, 5)], { ...NDC_ONLY, reference: "LoA-JP-early" });
+      expect(v1.status).toBe(201);
+      expect(v1.body.authorizedParties).toEqual([]);
+      const skipped = await authorize(japan, [iss.serials(1, 5)], {
+        ...NDC_ONLY,
+        reference: "LoA-JP-early",
+        version: 3,
+      });
+      expect(skipped.body.detail).toBe("Authorization LoA-JP-early of JP is at version 1; the next version is 2");
+      // The first version narrows nothing; a version that leaves units out records it in the journal.
+      const kinds = async () =>
+        rows(
+          t.database.db,
+          sql`SELECT kind, details->>'version' AS version FROM journal
+              WHERE details->>'authorizationId' = ${v1.body.id} ORDER BY seq`,
+        );
+      expect(await kinds()).toEqual([{ kind: "authorization.version", version: "1" }]);
+      expect((await authorize(japan, [iss.serials(1, 3)], { ...NDC_ONLY, reference: "LoA-JP-early" })).status).toBe(
+        201,
+      );
+      expect(await kinds()).toEqual([
+        { kind: "authorization.version", version: "1" },
+        { kind: "authorization.version", version: "2" },
+        { kind: "authorization.narrowed", version: "2" },
+      ]);
     });
 
     it("keeps every version readable; a new version narrows or widens only units not yet first transferred", async () => {
@@ -372,11 +461,24 @@ describe.runIf(databaseAvailable())("Article 6.2: authorizations, first transfer
         t.call("PUT", `/v1/cooperative-approaches/${partner}`, { key, body: { id, name: `JCM Japan–${partner}` } });
       expect((await put(mongolia.key, "MN", "CA0001")).status).toBe(403);
       expect((await put(t.admin.key, "MN", "X1")).status).toBe(400);
-      expect((await put(t.admin.key, "JP", "CA0009")).status).toBe(400);
+      const japanItself = await put(t.admin.key, "JP", "CA0009");
+      expect(japanItself.status).toBe(400);
+      expect(japanItself.body.errors).toEqual([
+        { path: "partner", message: "a JCM cooperative approach pairs Japan with a partner country" },
+      ]);
       expect((await put(t.admin.key, "MN", "CA0001")).status).toBe(200);
       const taken = await put(t.admin.key, "VN", "CA0001");
       expect(taken.status).toBe(409);
       expect(taken.body.code).toBe("cooperative_approach_id_taken");
+      expect(taken.body.detail).toBe("CA0001 already identifies the approach with MN");
+      const journaled = await rows(
+        t.database.db,
+        sql`SELECT chain, serials, details FROM journal
+            WHERE kind = 'cooperative_approach.set' AND details->>'name' = ${"JCM Japan–MN"}`,
+      );
+      expect(journaled).toEqual([
+        { chain: "ca:MN", serials: [], details: { partner: "MN", id: "CA0001", name: "JCM Japan–MN" } },
+      ]);
       const list = await t.call("GET", "/v1/cooperative-approaches");
       expect(list.body.data).toEqual([expect.objectContaining({ partner: "MN", id: "CA0001" })]);
     });

@@ -341,6 +341,33 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
     expect((await t.call("GET", "/v1/claims/clm_unknown")).status).toBe(404);
   });
 
+  it("allocates across the gaps of a holder's units, and lists exactly one claimant's claims a page at a time", async () => {
+    const { iss, a, b } = await world();
+    await give({ iss, a, b }, iss.serials(3, 4), b);
+    const gapped = await t.call("POST", "/v1/claims", {
+      key: a.key,
+      body: claimBody({ allocate: { issuanceId: iss.issuanceId, quantity: 5 } }),
+    });
+    expect(gapped.status, JSON.stringify(gapped.body)).toBe(201);
+    expect(gapped.body.serials).toEqual([iss.serials(1, 2), iss.serials(5, 7)]);
+    const others = await t.call("POST", "/v1/claims", { key: b.key, body: claimBody({ serials: [iss.serials(3)] }) });
+    expect(others.status).toBe(201);
+    const second = await t.call("POST", "/v1/claims", {
+      key: a.key,
+      body: claimBody({ allocate: { issuanceId: iss.issuanceId, quantity: 1 } }),
+    });
+    expect(second.body.serials).toEqual([iss.serials(8)]);
+    const all = await t.call("GET", `/v1/claims?claimant=${a.id}`);
+    expect(all.body.data.map((c: { id: string }) => c.id)).toEqual([second.body.id, gapped.body.id]);
+    expect(all.body.nextCursor).toBeNull();
+    const exact = await t.call("GET", `/v1/claims?claimant=${a.id}&limit=2`);
+    expect(exact.body.nextCursor).toBeNull();
+    const first = await t.call("GET", `/v1/claims?claimant=${a.id}&limit=1`);
+    expect(first.body).toMatchObject({ data: [{ id: second.body.id }], nextCursor: second.body.id });
+    const byProject = await t.call("GET", `/v1/claims?claimant=${b.id}&projectRef=${iss.project}`);
+    expect(byProject.body.data.map((c: { id: string }) => c.id)).toEqual([others.body.id]);
+  });
+
   it("refuses a claim with bad fields, listing each", async () => {
     const { iss, b } = await world();
     const r = await t.call("POST", "/v1/claims", {

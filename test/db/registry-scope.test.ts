@@ -51,6 +51,9 @@ describe.runIf(databaseAvailable())("a registry writes only the registries it op
     expect(foreign.status).toBe(403);
     expect(foreign.body.code).toBe("registry_not_operated");
     expect(foreign.body.refused).toEqual(["MN"]);
+    expect(foreign.body.operated).toEqual(["JP"]);
+    expect(foreign.body.detail).toBe("The caller operates JP; it may not write units of registry MN");
+    expect(foreign.body).not.toHaveProperty("errors");
     expect(await journalLength()).toBe(before);
     const own = await t.call("POST", "/v1/issuances", { key: mn.key, body: issuance("MN", 1, 1000) });
     expect(own.status, JSON.stringify(own.body)).toBe(201);

@@ -260,6 +260,26 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
     });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([expect.objectContaining({ row: 2, message: "overlaps row 1 in registry JP" })]);
+    // Listed out of order: one unit in common is an overlap, touching is not, and a long row reaches past shorter ones.
+    const subtle = await t.call("POST", "/v1/issuances/import", {
+      key: registry.key,
+      body: {
+        issuances: [
+          issuance({ vintage: 2024, serialStart: 600101, serialEnd: 600150 }),
+          issuance({ vintage: 2024, serialStart: 600001, serialEnd: 600100 }),
+          issuance({ vintage: 2024, serialStart: 600150, serialEnd: 600160 }),
+          issuance({ vintage: 2024, serialStart: 700001, serialEnd: 701000 }),
+          issuance({ vintage: 2024, serialStart: 700010, serialEnd: 700020 }),
+          issuance({ vintage: 2024, serialStart: 700030, serialEnd: 700040 }),
+        ],
+      },
+    });
+    expect(subtle.status).toBe(400);
+    expect(subtle.body.errors.map((e: { row: number; message: string }) => [e.row, e.message])).toEqual([
+      [3, "overlaps row 1 in registry JP"],
+      [5, "overlaps row 4 in registry JP"],
+      [6, "overlaps row 4 in registry JP"],
+    ]);
   });
 
   it("imports thousands of issuances in one request, each with its genesis entry, and still finds them", async () => {
