@@ -16,7 +16,7 @@ import {
   journalSlotsSql,
   numberEntries,
 } from "../journal/journal.js";
-import { type IssuanceView, issuanceView } from "../read/issuances.js";
+import { type IssuanceTerms, type IssuanceView, issuanceView } from "../read/issuances.js";
 import {
   type ExternalRef,
   externalRefsInsert,
@@ -30,13 +30,7 @@ import { transact } from "../store/transact.js";
 import type { Actor, Deps } from "./deps.js";
 import { operates, requireOperated } from "./registry-scope.js";
 
-export interface IssuanceParams {
-  projectRef: string;
-  registry: string;
-  vintage: number;
-  monitoringPeriod: { start: string; end: string };
-  serialStart: bigint;
-  serialEnd: bigint;
+export interface IssuanceParams extends IssuanceTerms {
   /** The references the registry gives the issuance in its own system. */
   externalRefs?: readonly ExternalRef[] | undefined;
 }

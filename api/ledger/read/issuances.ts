@@ -61,20 +61,18 @@ export function issuanceFromRow(r: Row): IssuanceView {
   };
 }
 
+/** What an issuance states: its units and where they come from. */
+export interface IssuanceTerms {
+  projectRef: string;
+  registry: string;
+  vintage: number;
+  monitoringPeriod: { start: string; end: string };
+  serialStart: bigint;
+  serialEnd: bigint;
+}
+
 /** The view of an issuance as written: what `issuanceFromRow` reads back from its row. */
-export function issuanceView(
-  id: IssuanceId,
-  p: {
-    projectRef: string;
-    registry: string;
-    vintage: number;
-    monitoringPeriod: { start: string; end: string };
-    serialStart: bigint;
-    serialEnd: bigint;
-  },
-  hostCountry: string,
-  at: Date,
-): IssuanceView {
+export function issuanceView(id: IssuanceId, p: IssuanceTerms, hostCountry: string, at: Date): IssuanceView {
   const range = { start: p.serialStart, end: p.serialEnd };
   return {
     id: formatIssuanceId(id),
