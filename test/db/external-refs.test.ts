@@ -140,12 +140,21 @@ describe.runIf(databaseAvailable())("external references", () => {
     const twice = ref();
     const doubled = await deposit(iss, iss.serials(55, 56), [twice, twice]);
     expect(doubled.status).toBe(400);
-    expect(doubled.body.errors[0].path).toBe("externalRefs.1");
+    expect(doubled.body.errors).toEqual([
+      {
+        path: "externalRefs.1",
+        message: `jcm-registry-jp ${twice.id} is named twice in this request (first at externalRefs.0)`,
+      },
+    ]);
     expect((await lookup(twice)).status).toBe(404);
   });
 
   it("answers 404 for a reference nobody has and 400 for a malformed one", async () => {
-    expect((await lookup(ref())).body.code).toBe("external_ref_not_found");
+    const nobody = ref();
+    expect((await lookup(nobody)).body).toMatchObject({
+      code: "external_ref_not_found",
+      detail: `No record has the reference jcm-registry-jp ${nobody.id}`,
+    });
     expect((await t.call("GET", "/v1/lookup?system=Not%20A%20System&id=x")).status).toBe(400);
     expect((await t.call("GET", "/v1/lookup?system=jcm-registry-jp")).status).toBe(400);
   });

@@ -338,7 +338,9 @@ describe.runIf(databaseAvailable())("deposits, transfers, withdrawals, claims, h
     expect(page2.body.data.length).toBeGreaterThan(0);
     expect(page2.body.data[0].id < page1.body.data[1].id).toBe(true);
     expect((await t.call("GET", "/v1/claims?limit=0")).status).toBe(400);
-    expect((await t.call("GET", "/v1/claims/clm_unknown")).status).toBe(404);
+    const unknown = await t.call("GET", "/v1/claims/clm_unknown");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.detail).toBe("No claim clm_unknown");
   });
 
   it("allocates across the gaps of a holder's units, and lists exactly one claimant's claims a page at a time", async () => {

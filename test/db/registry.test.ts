@@ -48,6 +48,7 @@ describe.runIf(databaseAvailable())("projects and issuances", () => {
     });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe("project_exists");
+    expect(again.body.detail).toBe("Project MN006 is already registered");
     // Its registration is journaled once, on a chain of its own, naming no units.
     const entries = await rows(
       t.database.db,
