@@ -129,7 +129,10 @@ describe.runIf(dbKind === "pglite")("a server killed with SIGKILL mid-stream, on
   const admin = `adm_${randomBytes(24).toString("hex")}`;
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("keeps every claim it answered 201, applies none by half, and its invariants hold", async () => {
+  // Two server starts, the first on an empty DATA_DIR (the database is created by a child process).
+  it("keeps every claim it answered 201, applies none by half, and its invariants hold", {
+    timeout: 180_000,
+  }, async () => {
     const first = await startServer({ DATA_DIR: dir, ADMIN_API_KEY: admin, LOG_LEVEL: "info" });
     const a = api(first.url);
     const { companyKey, serial } = await setUp(a, admin);

@@ -28,7 +28,10 @@ describe.runIf(dbKind === "pglite")("npm start, as a user runs it", () => {
   const dir = mkdtempSync(join(tmpdir(), "jcm-start-"));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("builds when needed, runs the server under plain node, and stops it when npm is sent SIGTERM", async () => {
+  // A TypeScript build, then a first start that creates the database in a child process: minutes on a busy 2-core machine.
+  it("builds when needed, runs the server under plain node, and stops it when npm is sent SIGTERM", {
+    timeout: 180_000,
+  }, async () => {
     const probe = await listen();
     const port = portOf(probe);
     await new Promise((resolve) => probe.close(resolve));
