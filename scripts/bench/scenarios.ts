@@ -16,10 +16,10 @@ import { unitChain, unitEntry } from "../../api/ledger/ops/selection.js";
 import { statementBounds, statusSql } from "../../api/ledger/read/status.js";
 import { resolveAll } from "../../api/ledger/store/resolve.js";
 import {
-  insertSegments,
   loadTargetSegments,
   lockIssuances,
   type StoredSegment,
+  segmentsInsert,
   segmentsPerGroup,
   segmentWrites,
   targetSegmentsSql,
@@ -188,10 +188,13 @@ export async function rawClaimBefore(db: Db, key: string, start: number, n: numb
     const same = (a: Segment, b: Segment) => a.start === b.start && a.end === b.end && sameAttrs(a, b);
     const gone = old.filter((o) => !next.some((s) => same(o, s))).map((o) => o.id);
     await preparedRows(tx, sql`DELETE FROM segments WHERE id = ANY(${arrayParam(gone, "int8")})`);
-    await insertSegments(
+    const added = next.filter((s) => !old.some((o) => same(o, s)));
+    await preparedRows(
       tx,
-      id,
-      next.filter((s) => !old.some((o) => same(o, s))),
+      segmentsInsert(
+        added.map(() => id),
+        added,
+      ),
     );
     const at = new Date();
     const input = unitEntry(groups, { kind: "claim", actor: BENCH_ORG, at, details: { claimId } });

@@ -146,7 +146,7 @@ export function journalSlotsFromRows(result: readonly Row[]): JournalSlots {
 }
 
 /** The chains a list of entries extends, for `journalSlotsSql`. */
-export function chainsOf(inputs: readonly JournalInput[]): string[] {
+function chainsOf(inputs: readonly JournalInput[]): string[] {
   return [...new Set(inputs.map((i) => i.chain))];
 }
 

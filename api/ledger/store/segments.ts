@@ -129,16 +129,11 @@ export function segmentWrites(changes: readonly SegmentChange[]): (SQL | NamedWr
       segmentsInsert(
         inserts.map((i) => i.issuanceId),
         inserts.map((i) => i.segment),
-        deletes.length > 0 ? after("segments_gone") : sql`true`,
+        deletes.length > 0 ? after("segments_gone") : undefined,
       ),
     );
   }
   return writes;
-}
-
-export async function insertSegments(db: Db, issuanceId: bigint | bigint[], segs: readonly Segment[]): Promise<void> {
-  const ids = Array.isArray(issuanceId) ? issuanceId : segs.map(() => issuanceId);
-  await preparedRows(db, segmentsInsert(ids, segs, sql`true`));
 }
 
 /** The statement writing segments, each of its issuance; `when` holds back its rows (see `after`). */
